@@ -1,0 +1,35 @@
+import { graphql } from '../generated/index.js';
+
+export const CreateRoomDocument = graphql(`
+  mutation CreateRoom($input: CreateRoomInput!) {
+    createRoom(input: $input) {
+      id
+      name
+      private
+      owner { id name }
+      members { id name }
+      createdAt
+    }
+  }
+`);
+
+export const JoinRoomDocument = graphql(`
+  mutation JoinRoom($roomId: ID!) {
+    joinRoom(roomId: $roomId) { id name private members { id name } }
+  }
+`);
+
+export const LeaveRoomDocument = graphql(`
+  mutation LeaveRoom($roomId: ID!) {
+    leaveRoom(roomId: $roomId) { id name private members { id name } }
+  }
+`);
+
+export const RoomsDocument = graphql(`
+  query Rooms($first: Int, $after: String) {
+    rooms(first: $first, after: $after) {
+      edges { cursor node { id name private owner { id name } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+`);

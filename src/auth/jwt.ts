@@ -1,0 +1,72 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { z } from 'zod';
+import { ErrorCode, RoomcastError } from '../errors/index.js';
+import type { Principal } from './principal.js';
+
+const MAX_USER_ID_LENGTH = 128;
+const MAX_NAME_LENGTH = 100;
+// Rejects tokens whose payload cannot be a Roomcast identity even when the signature is good.
+const Claims = z.object({
+  sub: z.string().min(1).max(MAX_USER_ID_LENGTH),
+  name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional(),
+  exp: z.number().optional(),
+});
+
+export interface TokenVerifier {
+  /** Resolves to the principal, or throws `RoomcastError(UNAUTHENTICATED)`. */
+  verify(token: string): Promise<Principal>;
+  /** Same, for an `Authorization` value (`Bearer <jwt>`), possibly missing. */
+  verifyAuthorization(header: string | null | undefined): Promise<Principal>;
+}
+
+const unauthenticated = (message: string): RoomcastError => new RoomcastError(ErrorCode.Unauthenticated, message);
+
+export const createTokenVerifier = (secret: string, now: () => number = Date.now): TokenVerifier => {
+  const key = new TextEncoder().encode(secret);
+  const verify = async (token: string): Promise<Principal> => {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        currentDate: new Date(now()),
+      });
+      const claims = Claims.safeParse(payload);
+      if (!claims.success) throw unauthenticated('Token claims are invalid: `sub` (1…128 chars) is required');
+      const { sub, name, exp } = claims.data;
+      return { userId: sub, name: name ?? sub, expiresAt: exp === undefined ? undefined : exp * 1000 };
+    } catch (error) {
+      if (error instanceof RoomcastError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
+      throw unauthenticated('Token is invalid');
+    }
+  };
+  return {
+    verify,
+    async verifyAuthorization(header) {
+      if (!header) throw unauthenticated('Missing `Authorization: Bearer <token>`');
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match?.[1]) throw unauthenticated('Authorization must be `Bearer <token>`');
+      return verify(match[1]);
+    },
+  };
+};
+
+export interface SignTokenOptions {
+  secret: string;
+  userId: string;
+  name?: string | undefined;
+  /** Lifetime in seconds; default one day. Negative values mint an already expired token (tests). */
+  expiresInSec?: number;
+  nowMs?: number;
+}
+
+/** Mints an HS256 token, for the dev `npm run token` script and for tests. */
+export const signToken = async (options: SignTokenOptions): Promise<string> => {
+  const issuedAtSec = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  const claims = options.name === undefined ? {} : { name: options.name };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.userId)
+    .setIssuedAt(issuedAtSec)
+    .setExpirationTime(issuedAtSec + (options.expiresInSec ?? 24 * 3600))
+    .sign(new TextEncoder().encode(options.secret));
+};

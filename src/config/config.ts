@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+// The development secret is public on purpose: it only lets a newcomer try the API locally.
+// Production refuses to start with it (see the refinement below).
+export const DEV_JWT_SECRET = 'roomcast-development-secret-do-not-use-in-production';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+// Every variable the server reads. Each limit's default is the contract's bound; the README's
+// configuration table lists exactly these keys (a test compares the two).
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65535, 4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    MAX_QUERY_DEPTH: int(2, 50, 10),
+    MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
+    MAX_QUERY_ALIASES: int(1, 1_000, 30),
+    MAX_BODY_BYTES: int(1_024, 16 * 1024 * 1024, 1024 * 1024),
+    MAX_PAGE_SIZE: int(1, 100, 100),
+    DEFAULT_PAGE_SIZE: int(1, 100, 20),
+    MAX_SUBSCRIPTION_BUFFER: int(16, 1_000_000, 1_000),
+  });
+
+type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly nodeEnv: Env['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly jwtSecret: string;
+  /** True when JWT_SECRET was not set and the public development secret is in use. */
+  readonly usingDevSecret: boolean;
+  readonly redisUrl: string | undefined;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly limits: Readonly<{
+    maxQueryDepth: number;
+    maxQueryTokens: number;
+    maxQueryAliases: number;
+    maxBodyBytes: number;
+    maxPageSize: number;
+    defaultPageSize: number;
+    maxSubscriptionBuffer: number;
+  }>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; reports every bad key at once. */
+export const loadConfig = (env: Record<string, string | undefined>): Config => {
+  // Empty strings mean "unset" (e.g. `REDIS_URL= npm start`), not "invalid".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  // Cross-key rules are checked here rather than in a zod refinement, which would only run once
+  // every other key is valid: an operator should see all problems in one start.
+  if (present['NODE_ENV'] === 'production' && present['JWT_SECRET'] === undefined) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (parsed.success && parsed.data.DEFAULT_PAGE_SIZE > parsed.data.MAX_PAGE_SIZE) {
+    problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+    usingDevSecret: e.JWT_SECRET === undefined,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    limits: Object.freeze({
+      maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxQueryTokens: e.MAX_QUERY_TOKENS,
+      maxQueryAliases: e.MAX_QUERY_ALIASES,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxPageSize: e.MAX_PAGE_SIZE,
+      defaultPageSize: e.DEFAULT_PAGE_SIZE,
+      maxSubscriptionBuffer: e.MAX_SUBSCRIPTION_BUFFER,
+    }),
+  });
+};
+
+/** The environment keys the server reads, for the README freshness test. */
+export const configKeys = (): string[] => Object.keys(EnvSchema.shape);

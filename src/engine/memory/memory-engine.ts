@@ -1,0 +1,24 @@
+import type { Engine } from '../types.js';
+import { createMemoryBus } from './memory-bus.js';
+import { createMemoryMessageLog } from './memory-messages.js';
+import { createMemoryRoomStore } from './memory-rooms.js';
+import { createMemoryUserStore } from './memory-users.js';
+
+export interface MemoryEngineOptions {
+  onListenerError?: (error: unknown) => void;
+}
+
+/** The embedded engine: all state in this process, nothing to set up, lost on exit. */
+export const createMemoryEngine = (options: MemoryEngineOptions = {}): Engine & { topicCount(): number } => {
+  const bus = createMemoryBus(options.onListenerError ?? (() => undefined));
+  return {
+    kind: 'memory',
+    users: createMemoryUserStore(),
+    rooms: createMemoryRoomStore(),
+    messages: createMemoryMessageLog(bus),
+    bus,
+    async ping() {},
+    async close() {},
+    topicCount: () => bus.topicCount(),
+  };
+};

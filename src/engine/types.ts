@@ -1,0 +1,138 @@
+// The engine is everything that must be shared between instances: stored state and the room bus.
+// The memory engine (one process) and the Redis engine (many) implement this interface and are held
+// to the same guarantees by one contract suite (test/contract/engine-contract.ts).
+
+export interface UserRecord {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface RoomRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly private: boolean;
+  readonly ownerId: string;
+  /** In join order; the owner first. */
+  readonly memberIds: readonly string[];
+  readonly createdAt: number;
+  /** Creation order across the engine, 1, 2, 3 …; rooms are listed by it. */
+  readonly ordinal: number;
+}
+
+export interface NewRoom {
+  readonly id: string;
+  readonly name: string;
+  readonly private: boolean;
+  readonly ownerId: string;
+  readonly memberIds: readonly string[];
+  readonly createdAt: number;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly roomId: string;
+  readonly seq: number;
+  readonly authorId: string;
+  /** The author's name when the message was sent. */
+  readonly authorName: string;
+  readonly body: string;
+  readonly clientId: string | null;
+  readonly createdAt: number;
+}
+
+export interface NewMessage {
+  readonly roomId: string;
+  readonly authorId: string;
+  readonly authorName: string;
+  readonly body: string;
+  readonly clientId: string | null;
+  readonly createdAt: number;
+}
+
+export interface AppendResult {
+  readonly message: MessageRecord;
+  /** False when `clientId` matched an earlier message of the same author: nothing was stored or published. */
+  readonly created: boolean;
+}
+
+export interface MessageAddedEvent {
+  readonly kind: 'message';
+  readonly message: MessageRecord;
+}
+
+/** Internal: lets streams of a user who left a private room end at once. Never sent to clients. */
+export interface MembershipChangedEvent {
+  readonly kind: 'membership';
+  readonly roomId: string;
+  readonly userId: string;
+  readonly member: boolean;
+}
+
+/** Everything published on a room topic. Timers, presence, typing and receipts add members here. */
+export type RoomEventRecord = MessageAddedEvent | MembershipChangedEvent;
+
+export type RoomListener = (event: RoomEventRecord) => void;
+
+export interface UserStore {
+  /** Records the display name of a user (from their latest token). */
+  remember(user: UserRecord): Promise<void>;
+  /** Known users by id; ids never seen are absent. */
+  getMany(ids: readonly string[]): Promise<Map<string, UserRecord>>;
+}
+
+export interface RoomStore {
+  create(room: NewRoom): Promise<RoomRecord>;
+  get(roomId: string): Promise<RoomRecord | undefined>;
+  /** Adds a member (no-op if present); undefined if the room does not exist. */
+  addMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
+  /** Removes a member (no-op if absent); undefined if the room does not exist. */
+  removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
+  /**
+   * Rooms the viewer may see (public ones and private ones they belong to), by ascending ordinal,
+   * starting after `afterOrdinal`; `hasMore` says whether more visible rooms follow.
+   */
+  listVisible(query: { viewerId: string; afterOrdinal: number; limit: number }): Promise<{
+    rooms: RoomRecord[];
+    hasMore: boolean;
+  }>;
+}
+
+export interface MessageLog {
+  /**
+   * In one atomic step per room: if `clientId` is set and this author already sent it in this room, return
+   * that message (`created: false`); otherwise take the next `seq` (1, 2, 3 …, no gaps), store the message
+   * and publish `MessageAdded` on the room topic. A message is in the log before any subscriber sees it,
+   * and subscribers see a room's messages in `seq` order.
+   */
+  append(message: NewMessage): Promise<AppendResult>;
+  /** The highest `seq` of the room; 0 when it has no messages. */
+  head(roomId: string): Promise<number>;
+  /** Messages with `fromSeq <= seq <= toSeq`, ascending. */
+  range(roomId: string, fromSeq: number, toSeq: number): Promise<MessageRecord[]>;
+}
+
+export interface Unsubscribe {
+  (): Promise<void>;
+}
+
+export interface RoomBus {
+  /** Delivers `event` to every subscriber of the room on every instance. */
+  publish(roomId: string, event: RoomEventRecord): Promise<void>;
+  /**
+   * Calls `listener` for each event of the room, in publish order, until unsubscribed. Listeners must be
+   * cheap and must not throw. Each instance holds one engine-level subscription per room, shared by all
+   * of its local listeners, and only rooms with listeners wake the instance.
+   */
+  subscribe(roomId: string, listener: RoomListener): Promise<Unsubscribe>;
+}
+
+export interface Engine {
+  readonly kind: 'memory' | 'redis';
+  readonly users: UserStore;
+  readonly rooms: RoomStore;
+  readonly messages: MessageLog;
+  readonly bus: RoomBus;
+  /** Resolves when the engine's backing store answers; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export { ErrorCode } from './error-code.js';
+export { RoomcastError, isRoomcastError, notFound, badInput, forbidden, notImplemented } from './roomcast-error.js';

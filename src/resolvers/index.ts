@@ -1,0 +1,17 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { DateTimeScalar } from './date-time-scalar.js';
+import { messageResolvers } from './messages.js';
+import { notYetBuiltResolvers } from './not-yet-built.js';
+import { roomResolvers } from './rooms.js';
+import { subscriptionResolvers } from './subscriptions.js';
+import { viewerResolvers } from './viewer.js';
+
+/** All resolver maps; createSchema merges them field by field. */
+export const resolvers: Resolvers[] = [
+  { DateTime: DateTimeScalar },
+  viewerResolvers,
+  roomResolvers,
+  messageResolvers,
+  subscriptionResolvers,
+  notYetBuiltResolvers,
+];

@@ -1,0 +1,22 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { messageCursor } from '../services/cursors.js';
+import { notImplemented } from '../errors/index.js';
+
+export const messageResolvers: Resolvers = {
+  Query: {
+    messages: (_parent, { roomId, ...page }, { principal, services }) =>
+      services.messages.history(principal.userId, roomId, page),
+  },
+  Mutation: {
+    sendMessage: (_parent, { input }, { principal, services }) =>
+      services.messages.send({ userId: principal.userId, name: principal.name }, input),
+    markRead: () => {
+      throw notImplemented('markRead');
+    },
+  },
+  Message: {
+    cursor: (message) => messageCursor(message.roomId, message.seq),
+    // The author's name as it was when the message was sent: no lookup per delivered message.
+    author: (message) => ({ id: message.authorId, name: message.authorName }),
+  },
+};

@@ -1,0 +1,32 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { notImplemented } from '../errors/index.js';
+
+export const roomResolvers: Resolvers = {
+  Query: {
+    room: async (_parent, { id }, { principal, services }) => (await services.rooms.find(principal.userId, id)) ?? null,
+    rooms: (_parent, args, { principal, services }) => services.rooms.list(principal.userId, args),
+  },
+  Mutation: {
+    createRoom: (_parent, { input }, { principal, services }) => services.rooms.create(principal.userId, input),
+    joinRoom: (_parent, { roomId }, { principal, services }) => services.rooms.join(principal.userId, roomId),
+    leaveRoom: (_parent, { roomId }, { principal, services }) => services.rooms.leave(principal.userId, roomId),
+  },
+  Room: {
+    owner: async (room, _args, { services }) => {
+      const [owner] = await services.users.resolve([room.ownerId]);
+      return owner ?? { id: room.ownerId, name: room.ownerId };
+    },
+    members: (room, _args, { services }) => services.users.resolve(room.memberIds),
+    messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
+    // These arrive with the presence, read-receipt and timer issues.
+    online: () => {
+      throw notImplemented('Room.online');
+    },
+    unreadCount: () => {
+      throw notImplemented('Room.unreadCount');
+    },
+    timers: () => {
+      throw notImplemented('Room.timers');
+    },
+  },
+};

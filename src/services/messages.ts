@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Clock } from '../lib/clock.js';
+import type { Engine, MessageRecord } from '../engine/types.js';
+import type { RoomService } from './rooms.js';
+import { messageCursor, parseMessageCursor } from './cursors.js';
+import { pageWindow } from './page-window.js';
+import { zodToBadInput } from './zod-to-bad-input.js';
+
+export const BODY_MAX = 4_000;
+export const CLIENT_ID_MAX = 128;
+
+const SendMessageInput = z.object({
+  roomId: z.string(),
+  // Stored trimmed: the limit is on what is shown, and a padded body cannot smuggle in more bytes.
+  body: z.string().trim().min(1, 'body must not be empty').max(BODY_MAX, `body is longer than ${BODY_MAX} characters`),
+  clientId: z.string().min(1).max(CLIENT_ID_MAX).nullish(),
+});
+
+export interface HistoryArgs {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}
+
+export interface MessagePage {
+  edges: { cursor: string; node: MessageRecord }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export interface Author {
+  userId: string;
+  name: string;
+}
+
+export interface MessageService {
+  send(author: Author, input: z.input<typeof SendMessageInput>): Promise<MessageRecord>;
+  history(viewerId: string, roomId: string, args: HistoryArgs): Promise<MessagePage>;
+}
+
+export interface MessageServiceDeps {
+  engine: Pick<Engine, 'messages'>;
+  rooms: RoomService;
+  clock: Clock;
+  limits: { maxPageSize: number; defaultPageSize: number };
+}
+
+export const createMessageService = ({ engine, rooms, clock, limits }: MessageServiceDeps): MessageService => ({
+  async send(author, rawInput) {
+    const input = zodToBadInput(SendMessageInput, rawInput);
+    await rooms.require(author.userId, input.roomId);
+    const { message } = await engine.messages.append({
+      roomId: input.roomId,
+      authorId: author.userId,
+      authorName: author.name,
+      body: input.body,
+      clientId: input.clientId ?? null,
+      createdAt: clock.now(),
+    });
+    return message;
+  },
+  async history(viewerId, roomId, args) {
+    await rooms.require(viewerId, roomId);
+    const afterSeq = args.after == null ? undefined : parseMessageCursor(args.after, roomId, 'after');
+    const beforeSeq = args.before == null ? undefined : parseMessageCursor(args.before, roomId, 'before');
+    const head = await engine.messages.head(roomId);
+    const window = pageWindow(head, { first: args.first, last: args.last, afterSeq, beforeSeq }, {
+      max: limits.maxPageSize,
+      defaultSize: limits.defaultPageSize,
+    });
+    const messages = window.fromSeq <= window.toSeq ? await engine.messages.range(roomId, window.fromSeq, window.toSeq) : [];
+    const edges = messages.map((node) => ({ cursor: messageCursor(roomId, node.seq), node }));
+    return {
+      edges,
+      pageInfo: {
+        hasPreviousPage: window.hasPreviousPage,
+        hasNextPage: window.hasNextPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  },
+});

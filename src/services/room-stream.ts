@@ -1,0 +1,159 @@
+import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
+import type { Engine, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
+
+/** Events a client may see; internal ones (membership) never leave this module. */
+export type PublicRoomEvent = Exclude<RoomEventRecord, { kind: 'membership' }>;
+export type PublicEventKind = PublicRoomEvent['kind'];
+
+/** A stream yields events, and at most one final error after which it is done. */
+export type StreamItem = PublicRoomEvent | { kind: 'error'; error: RoomcastError };
+
+export interface RoomStreamOptions {
+  engine: Pick<Engine, 'bus' | 'messages'>;
+  roomId: string;
+  viewerId: string;
+  /** Private rooms end the stream when the viewer leaves. */
+  roomIsPrivate: boolean;
+  /** Replay every message after this seq first; undefined: live only. */
+  afterSeq: number | undefined;
+  kinds: ReadonlySet<PublicEventKind>;
+  /** Live events held for a consumer that is not reading; past it, messages are re-read from the log. */
+  maxBuffered: number;
+  /** Messages read from the log per round trip while catching up. */
+  catchUpPageSize?: number;
+}
+
+/**
+ * One subscriber's view of a room: replay after a cursor, then live, with no gap and no duplicate.
+ *
+ * The stream tracks `nextSeq`, the seq it must deliver next. Live messages below it are duplicates and
+ * are dropped; a live message above it means something was missed (the replay was still running, the
+ * buffer overflowed, or the engine's connection dropped), so the stream reads the log from `nextSeq`
+ * until it has caught up. Replay, gap filling and overflow recovery are therefore one mechanism, and
+ * they are safe because a message is in the log before it is published.
+ *
+ * Hand-written rather than an async generator: a generator parked on `await` cannot be returned until
+ * that await settles, so a client that unsubscribes from a quiet room would leak its listener.
+ */
+export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncIterableIterator<StreamItem>> => {
+  const { engine, roomId, viewerId, kinds, maxBuffered } = options;
+  const catchUpPageSize = options.catchUpPageSize ?? 100;
+  const inbox: RoomEventRecord[] = [];
+  const ready: StreamItem[] = [];
+  let nextSeq = 0;
+  let catchingUp = false;
+  let done = false;
+  let wake: (() => void) | undefined;
+
+  const signal = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+
+  const onEvent = (event: RoomEventRecord) => {
+    if (done || (event.kind !== 'membership' && !kinds.has(event.kind))) return;
+    if (inbox.length >= maxBuffered) {
+      // Messages can be re-read from the log, so dropping them costs a read, never a loss.
+      const kept = inbox.filter((queued) => queued.kind !== 'message');
+      const droppedMessages = kept.length < inbox.length;
+      inbox.length = 0;
+      inbox.push(...kept);
+      if (droppedMessages) catchingUp = true;
+      if (inbox.length >= maxBuffered) {
+        inbox.length = 0;
+        ready.length = 0;
+        ready.push({ kind: 'error', error: new RoomcastError(ErrorCode.SlowConsumer, 'Subscriber fell too far behind; resume from the last cursor') });
+      }
+    }
+    inbox.push(event);
+    signal();
+  };
+
+  // Subscribe before reading the head or history, or a message appended between the two is lost.
+  const unsubscribe: Unsubscribe = await engine.bus.subscribe(roomId, onEvent);
+  try {
+    if (options.afterSeq === undefined) {
+      nextSeq = (await engine.messages.head(roomId)) + 1;
+    } else {
+      nextSeq = options.afterSeq + 1;
+      catchingUp = kinds.has('message');
+    }
+  } catch (error) {
+    await unsubscribe();
+    throw error;
+  }
+
+  const deliverMessage = (message: MessageRecord) => {
+    if (message.seq < nextSeq) return;
+    if (message.seq > nextSeq) {
+      catchingUp = true;
+      return;
+    }
+    nextSeq += 1;
+    ready.push({ kind: 'message', message });
+  };
+
+  const accept = (event: RoomEventRecord) => {
+    if (event.kind === 'membership') {
+      if (options.roomIsPrivate && !event.member && event.userId === viewerId) {
+        ready.push({ kind: 'error', error: notFound('Room') });
+      }
+      return;
+    }
+    if (!kinds.has(event.kind)) return;
+    if (event.kind === 'message') deliverMessage(event.message);
+    else ready.push(event);
+  };
+
+  const catchUp = async () => {
+    const page = await engine.messages.range(roomId, nextSeq, nextSeq + catchUpPageSize - 1);
+    for (const message of page) deliverMessage(message);
+    if (page.length < catchUpPageSize) catchingUp = false;
+  };
+
+  let finish: Promise<void> | undefined;
+  const close = () => {
+    done = true;
+    signal();
+    finish ??= unsubscribe();
+    return finish;
+  };
+
+  const iterator: AsyncIterableIterator<StreamItem> = {
+    async next() {
+      for (;;) {
+        if (done) return { done: true, value: undefined };
+        const item = ready.shift();
+        if (item) {
+          if (item.kind === 'error') await close();
+          return { done: false, value: item };
+        }
+        if (catchingUp) {
+          await catchUp();
+          continue;
+        }
+        const event = inbox.shift();
+        if (event) {
+          accept(event);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+    async return() {
+      await close();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+};

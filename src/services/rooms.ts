@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Clock } from '../lib/clock.js';
+import { randomId } from '../lib/random-id.js';
+import { forbidden, notFound } from '../errors/index.js';
+import type { Engine, RoomRecord } from '../engine/types.js';
+import { checkPageSize } from './page-window.js';
+import { parseRoomCursor, roomCursor } from './cursors.js';
+import { zodToBadInput } from './zod-to-bad-input.js';
+
+export const ROOM_NAME_MAX = 100;
+export const MEMBER_IDS_MAX = 100;
+export const USER_ID_MAX = 128;
+
+const CreateRoomInput = z.object({
+  name: z.string().trim().min(1).max(ROOM_NAME_MAX),
+  private: z.boolean().nullish(),
+  memberIds: z.array(z.string().min(1).max(USER_ID_MAX)).max(MEMBER_IDS_MAX).nullish(),
+});
+
+export interface RoomPage {
+  edges: { cursor: string; node: RoomRecord }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export interface RoomService {
+  create(viewerId: string, input: z.input<typeof CreateRoomInput>): Promise<RoomRecord>;
+  join(viewerId: string, roomId: string): Promise<RoomRecord>;
+  leave(viewerId: string, roomId: string): Promise<RoomRecord>;
+  /** The room if the viewer may see it, else undefined (private rooms do not exist for outsiders). */
+  find(viewerId: string, roomId: string): Promise<RoomRecord | undefined>;
+  /** The room if the viewer may see it, else `NOT_FOUND`. */
+  require(viewerId: string, roomId: string): Promise<RoomRecord>;
+  list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
+}
+
+export const canSee = (room: RoomRecord, viewerId: string): boolean =>
+  !room.private || room.memberIds.includes(viewerId);
+
+export interface RoomServiceDeps {
+  engine: Pick<Engine, 'rooms' | 'bus'>;
+  clock: Clock;
+  limits: { maxPageSize: number; defaultPageSize: number };
+}
+
+export const createRoomService = ({ engine, clock, limits }: RoomServiceDeps): RoomService => {
+  const find = async (viewerId: string, roomId: string) => {
+    const room = await engine.rooms.get(roomId);
+    return room && canSee(room, viewerId) ? room : undefined;
+  };
+  const require = async (viewerId: string, roomId: string) => {
+    const room = await find(viewerId, roomId);
+    if (!room) throw notFound('Room');
+    return room;
+  };
+  return {
+    find,
+    require,
+    async create(viewerId, rawInput) {
+      const input = zodToBadInput(CreateRoomInput, rawInput);
+      return engine.rooms.create({
+        id: randomId('room'),
+        name: input.name,
+        private: input.private ?? false,
+        ownerId: viewerId,
+        memberIds: input.memberIds ?? [],
+        createdAt: clock.now(),
+      });
+    },
+    async join(viewerId, roomId) {
+      await require(viewerId, roomId);
+      const room = await engine.rooms.addMember(roomId, viewerId);
+      if (!room) throw notFound('Room');
+      return room;
+    },
+    async leave(viewerId, roomId) {
+      const room = await require(viewerId, roomId);
+      if (room.ownerId === viewerId) throw forbidden('The owner cannot leave their room');
+      if (!room.memberIds.includes(viewerId)) return room;
+      const updated = await engine.rooms.removeMember(roomId, viewerId);
+      if (!updated) throw notFound('Room');
+      // Streams of this user on a private room must end now: the room no longer exists for them.
+      await engine.bus.publish(roomId, { kind: 'membership', roomId, userId: viewerId, member: false });
+      return updated;
+    },
+    async list(viewerId, args) {
+      checkPageSize('first', args.first, limits.maxPageSize);
+      const limit = args.first ?? limits.defaultPageSize;
+      const afterOrdinal = args.after == null ? 0 : parseRoomCursor(args.after);
+      const { rooms, hasMore } = await engine.rooms.listVisible({ viewerId, afterOrdinal, limit });
+      const edges = rooms.map((node) => ({ cursor: roomCursor(node.ordinal), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: hasMore,
+          hasPreviousPage: afterOrdinal > 0,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  };
+};
+

@@ -1,0 +1,23 @@
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/jwt.js';
+import type { Clock } from '../lib/clock.js';
+import type { Context } from '../resolvers/context.js';
+import type { Services } from '../services/index.js';
+
+/**
+ * The initial context yoga hands to the context factory: HTTP and SSE carry the `request`; graphql-ws
+ * operations carry the `principal` proven once at `connection_init`.
+ */
+export interface InitialContext {
+  request: Request;
+  principal?: Principal;
+}
+
+export const createContextFactory =
+  (deps: { verifier: TokenVerifier; services: Services; clock: Clock }) =>
+  async (initial: InitialContext): Promise<Context> => {
+    const principal =
+      initial.principal ?? (await deps.verifier.verifyAuthorization(initial.request.headers.get('authorization')));
+    await deps.services.users.remember({ id: principal.userId, name: principal.name });
+    return { principal, services: deps.services, clock: deps.clock };
+  };

@@ -1,0 +1,104 @@
+import type { Server as HttpServer } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/jwt.js';
+import type { Principal } from '../auth/principal.js';
+import { ErrorCode } from '../errors/index.js';
+import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
+
+/** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
+type ConnectionExtra = {
+  principal: Principal;
+};
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export interface GraphqlWsDeps {
+  httpServer: HttpServer;
+  yoga: RoomcastYoga;
+  verifier: TokenVerifier;
+  logger: Logger;
+  maxPayloadBytes: number;
+}
+
+export interface GraphqlWsTransport {
+  /** Closes every socket with 1001 (going away) and stops accepting upgrades. */
+  close(): Promise<void>;
+  connectionCount(): number;
+}
+
+const parseFailure = (error: unknown): GraphQLError[] => [
+  new GraphQLError(error instanceof Error ? error.message : 'Query could not be parsed', {
+    extensions: { code: ErrorCode.GraphqlParseFailed },
+  }),
+];
+
+// yoga's initial context names a fetch Request; socket operations are authenticated by `principal`
+// instead, so one placeholder serves them all and no Request is built per operation.
+const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
+
+/**
+ * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
+ * so that both transports share plugins, limits, error masking and the context factory.
+ */
+export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes }: GraphqlWsDeps): GraphqlWsTransport => {
+  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+  const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never, // rootValue is set in onSubscribe below
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.['authorization'];
+        try {
+          ctx.extra.principal = await verifier.verify(
+            typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
+          );
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const principal = ctx.extra.principal;
+        if (!principal) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
+        const enveloped = yoga.getEnveloped({
+          request: socketRequest,
+          principal,
+          params: payload,
+        });
+        let document;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          return parseFailure(error);
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');
+      },
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await server.dispose();
+    },
+    connectionCount: () => wss.clients.size,
+  };
+};

@@ -1,0 +1,50 @@
+import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Context } from '../resolvers/context.js';
+import { useErrorCodes } from './plugins/use-error-codes.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
+import type { InitialContext } from './create-context.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface YogaDeps {
+  config: Config;
+  schema: GraphQLSchema;
+  logger: Logger;
+  context: (initial: InitialContext) => Promise<Context>;
+  isReady: () => Promise<boolean>;
+}
+
+export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
+
+export const createRoomcastYoga = ({ config, schema, logger, context, isReady }: YogaDeps): RoomcastYoga => {
+  const development = config.nodeEnv === 'development';
+  return createYoga<InitialContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    context,
+    // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
+    // the original error attached only in development.
+    maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
+    graphiql: {
+      title: 'Roomcast',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: '# Paste a token from `npm run token -- alice` into Headers:\n# {"Authorization": "Bearer <token>"}\nquery {\n  viewer { id name }\n  serverTime\n}\n',
+    },
+    logging: {
+      debug: (...args) => logger.debug({ args }, 'yoga'),
+      info: (...args) => logger.info({ args }, 'yoga'),
+      warn: (...args) => logger.warn({ args }, 'yoga'),
+      error: (...args) => logger.error({ args }, 'yoga'),
+    },
+    plugins: [
+      useQueryLimits(config.limits, { exposeSuggestions: development }),
+      useErrorCodes(),
+      useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+    ],
+  });
+};
