@@ -1,6 +1,6 @@
 import { graphql } from '../generated/index.js';
 
-export const MessageFieldsFragment = graphql(`
+export const messageFieldsFragment = graphql(`
   fragment MessageFields on Message {
     id
     roomId
@@ -13,13 +13,13 @@ export const MessageFieldsFragment = graphql(`
   }
 `);
 
-export const SendMessageDocument = graphql(`
+export const sendMessageMutation = graphql(`
   mutation SendMessage($input: SendMessageInput!) {
     sendMessage(input: $input) { ...MessageFields }
   }
 `);
 
-export const MessagesDocument = graphql(`
+export const messagesQuery = graphql(`
   query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
     messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {
       edges { cursor node { ...MessageFields } }
@@ -28,13 +28,13 @@ export const MessagesDocument = graphql(`
   }
 `);
 
-export const MessageAddedDocument = graphql(`
+export const messageAddedSubscription = graphql(`
   subscription MessageAdded($roomId: ID!, $after: String) {
     messageAdded(roomId: $roomId, after: $after) { ...MessageFields }
   }
 `);
 
-export const RoomEventsDocument = graphql(`
+export const roomEventsSubscription = graphql(`
   subscription RoomEvents($roomId: ID!, $after: String) {
     roomEvents(roomId: $roomId, after: $after) {
       __typename

@@ -1,6 +1,6 @@
 import { graphql } from '../generated/index.js';
 
-export const CreateRoomDocument = graphql(`
+export const createRoomMutation = graphql(`
   mutation CreateRoom($input: CreateRoomInput!) {
     createRoom(input: $input) {
       id
@@ -13,19 +13,19 @@ export const CreateRoomDocument = graphql(`
   }
 `);
 
-export const JoinRoomDocument = graphql(`
+export const joinRoomMutation = graphql(`
   mutation JoinRoom($roomId: ID!) {
     joinRoom(roomId: $roomId) { id name private members { id name } }
   }
 `);
 
-export const LeaveRoomDocument = graphql(`
+export const leaveRoomMutation = graphql(`
   mutation LeaveRoom($roomId: ID!) {
     leaveRoom(roomId: $roomId) { id name private members { id name } }
   }
 `);
 
-export const RoomsDocument = graphql(`
+export const roomsQuery = graphql(`
   query Rooms($first: Int, $after: String) {
     rooms(first: $first, after: $after) {
       edges { cursor node { id name private owner { id name } } }

@@ -1,6 +1,6 @@
 import { graphql } from '../generated/index.js';
 
-export const ViewerDocument = graphql(`
+export const viewerQuery = graphql(`
   query Viewer {
     viewer { id name }
     serverTime

@@ -52,7 +52,9 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
   };
 
   const onEvent = (event: RoomEventRecord) => {
-    if (done || (event.kind !== 'membership' && !kinds.has(event.kind))) return;
+    if (done) return;
+    // Filtered on arrival so that a busy room costs an idle subscriber nothing it does not want.
+    if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind)) return;
     if (inbox.length >= maxBuffered) {
       // Messages can be re-read from the log, so dropping them costs a read, never a loss.
       const kept = inbox.filter((queued) => queued.kind !== 'message');

@@ -1,0 +1,46 @@
+// Things that silently rot unless a test notices: generated code, the contract, and the README tables.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { buildSchema, findBreakingChanges } from 'graphql';
+import { configKeys } from '../../src/config/config.js';
+import { ErrorCode } from '../../src/errors/index.js';
+import { readTypeDefs } from '../../src/transport/schema.js';
+
+const root = new URL('../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+
+/** The first-column `CODE` values of the markdown table under a heading. */
+const tableKeys = (heading: string): Set<string> => {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `README has a "## ${heading}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end === -1 ? undefined : end);
+  return new Set([...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1] ?? ''));
+};
+
+describe('freshness', () => {
+  it('committed codegen output matches schema/ and client/operations/', () => {
+    const result = spawnSync(process.execPath, ['node_modules/@graphql-codegen/cli/cjs/bin.js', '--config', 'codegen.ts', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(result.status, 0, `codegen output is stale; run \`npm run codegen\` and commit.\n${result.stdout}\n${result.stderr}`);
+  });
+
+  it('schema/ keeps every type, field and argument of the public contract', () => {
+    const contract = buildSchema(readFileSync(new URL('../shared/contract/schema.graphql', root), 'utf8'));
+    const ours = buildSchema(readTypeDefs().join('\n'));
+    assert.deepEqual(findBreakingChanges(contract, ours), []);
+  });
+
+  it('README configuration table lists exactly the variables the server reads', () => {
+    assert.deepEqual([...tableKeys('Configuration')].sort(), configKeys().sort());
+  });
+
+  it('README error table lists exactly the error codes', () => {
+    assert.deepEqual([...tableKeys('Errors')].sort(), Object.values(ErrorCode).sort());
+  });
+});

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createMemoryEngine } from '../../src/engine/memory/memory-engine.js';
+import { createMemoryBus } from '../../src/engine/memory/memory-bus.js';
+import { ErrorCode } from '../../src/errors/index.js';
+import type { Engine, NewMessage } from '../../src/engine/types.js';
+import { openRoomStream, type PublicEventKind, type StreamItem } from '../../src/services/room-stream.js';
+
+const MESSAGES: ReadonlySet<PublicEventKind> = new Set(['message']);
+const ROOM = 'room_unit';
+
+const newMessage = (body: string): NewMessage => ({
+  roomId: ROOM,
+  authorId: 'alice',
+  authorName: 'Alice',
+  body,
+  clientId: null,
+  createdAt: 0,
+});
+
+const appendMany = async (engine: Pick<Engine, 'messages'>, count: number, prefix = 'm') => {
+  for (let i = 0; i < count; i++) await engine.messages.append(newMessage(`${prefix}${i}`));
+};
+
+/** Pulls `count` items with a bounded wait per item. */
+const take = async (stream: AsyncIterator<StreamItem>, count: number): Promise<StreamItem[]> => {
+  const items: StreamItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const result = await Promise.race([
+      stream.next(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`item ${i + 1}/${count} did not arrive`)), 2_000)),
+    ]);
+    if (result.done) throw new Error(`stream ended after ${i} items`);
+    items.push(result.value);
+  }
+  return items;
+};
+
+const seqs = (items: StreamItem[]) => items.map((item) => (item.kind === 'message' ? item.message.seq : `${item.kind}`));
+
+const open = (engine: Pick<Engine, 'bus' | 'messages'>, overrides: Partial<Parameters<typeof openRoomStream>[0]> = {}) =>
+  openRoomStream({
+    engine,
+    roomId: ROOM,
+    viewerId: 'viewer',
+    roomIsPrivate: false,
+    afterSeq: undefined,
+    kinds: MESSAGES,
+    maxBuffered: 100,
+    ...overrides,
+  });
+
+describe('room stream', () => {
+  it('replays after the cursor, then goes live, with no duplicate', async () => {
+    const engine = createMemoryEngine();
+    await appendMany(engine, 5);
+    const stream = await open(engine, { afterSeq: 2 });
+    await appendMany(engine, 2, 'live');
+    assert.deepEqual(seqs(await take(stream, 5)), [3, 4, 5, 6, 7]);
+    await appendMany(engine, 1, 'sentinel');
+    assert.deepEqual(seqs(await take(stream, 1)), [8]);
+    await stream.return?.();
+  });
+
+  it('without a cursor delivers only messages appended after it opened', async () => {
+    const engine = createMemoryEngine();
+    await appendMany(engine, 3);
+    const stream = await open(engine);
+    await appendMany(engine, 2);
+    assert.deepEqual(seqs(await take(stream, 2)), [4, 5]);
+    await stream.return?.();
+  });
+
+  it('stays gap-free and duplicate-free when messages arrive while the replay is paging', async () => {
+    const engine = createMemoryEngine();
+    await appendMany(engine, 20);
+    const stream = await open(engine, { afterSeq: 0, catchUpPageSize: 3 });
+    const received: StreamItem[] = [];
+    // Interleave: every item pulled is followed by a new append, so live events queue up during replay.
+    for (let i = 0; i < 30; i++) {
+      received.push(...(await take(stream, 1)));
+      await engine.messages.append(newMessage(`during${i}`));
+    }
+    received.push(...(await take(stream, 20)));
+    assert.deepEqual(seqs(received), Array.from({ length: 50 }, (_, i) => i + 1));
+    await stream.return?.();
+  });
+
+  it('recovers from buffer overflow by re-reading the log, losing nothing', async () => {
+    const engine = createMemoryEngine();
+    const stream = await open(engine, { maxBuffered: 4 });
+    await appendMany(engine, 50);
+    assert.deepEqual(seqs(await take(stream, 50)), Array.from({ length: 50 }, (_, i) => i + 1));
+    await stream.return?.();
+  });
+
+  it('fills a gap in live delivery from the log', async () => {
+    const engine = createMemoryEngine();
+    // A bus that only carries what the test publishes, as when an engine connection drops events.
+    const lossyBus = createMemoryBus(() => undefined);
+    const stream = await open({ messages: engine.messages, bus: lossyBus });
+    const stored = [];
+    for (let i = 0; i < 4; i++) stored.push((await engine.messages.append(newMessage(`g${i}`))).message);
+    const [first, , , fourth] = stored;
+    assert.ok(first && fourth);
+    await lossyBus.publish(ROOM, { kind: 'message', message: first });
+    await lossyBus.publish(ROOM, { kind: 'message', message: fourth });
+    assert.deepEqual(seqs(await take(stream, 4)), [1, 2, 3, 4]);
+    await stream.return?.();
+  });
+
+  it('releases its room subscription on return(), even while waiting', async () => {
+    const engine = createMemoryEngine();
+    const stream = await open(engine);
+    assert.equal(engine.topicCount(), 1);
+    const pending = stream.next();
+    await stream.return?.();
+    assert.deepEqual(await pending, { done: true, value: undefined });
+    assert.equal(engine.topicCount(), 0);
+  });
+
+  it('shares one room topic between subscribers, and wakes only the subscribed room', async () => {
+    const engine = createMemoryEngine();
+    const inRoom = await Promise.all([open(engine), open(engine), open(engine)]);
+    const elsewhere = await open(engine, { roomId: 'room_other' });
+    assert.equal(engine.topicCount(), 2, 'one topic per room, not per subscriber');
+    await appendMany(engine, 1);
+    await engine.messages.append({ ...newMessage('sentinel'), roomId: 'room_other' });
+    for (const stream of inRoom) assert.deepEqual(seqs(await take(stream, 1)), [1]);
+    const [other] = await take(elsewhere, 1);
+    assert.equal(other?.kind === 'message' && other.message.body, 'sentinel', 'the other room saw only its own message');
+    await Promise.all([...inRoom, elsewhere].map((stream) => stream.return?.()));
+    assert.equal(engine.topicCount(), 0);
+  });
+
+  it('ends with NOT_FOUND when the viewer leaves a private room', async () => {
+    const engine = createMemoryEngine();
+    const stream = await open(engine, { roomIsPrivate: true });
+    await engine.bus.publish(ROOM, { kind: 'membership', roomId: ROOM, userId: 'someone-else', member: false });
+    await appendMany(engine, 1);
+    assert.deepEqual(seqs(await take(stream, 1)), [1], 'another user leaving changes nothing');
+    await engine.bus.publish(ROOM, { kind: 'membership', roomId: ROOM, userId: 'viewer', member: false });
+    const [end] = await take(stream, 1);
+    assert.equal(end?.kind === 'error' && end.error.code, ErrorCode.NotFound);
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
+    assert.equal(engine.topicCount(), 0);
+  });
+
+  it('ends with SLOW_CONSUMER when events that cannot be re-read overflow the buffer', async () => {
+    const engine = createMemoryEngine();
+    const stream = await open(engine, { maxBuffered: 3 });
+    for (let i = 0; i < 5; i++) {
+      await engine.bus.publish(ROOM, { kind: 'membership', roomId: ROOM, userId: 'viewer', member: true });
+    }
+    const [end] = await take(stream, 1);
+    assert.equal(end?.kind === 'error' && end.error.code, ErrorCode.SlowConsumer);
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
+  });
+});
