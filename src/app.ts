@@ -28,7 +28,12 @@ export interface App {
 
 /** Wires transports, resolvers and services over an engine. Used by main.ts and by tests. */
 export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
-  const services = createServices({ engine, clock, limits: config.limits });
+  const services = createServices({
+    engine,
+    clock,
+    limits: config.limits,
+    onError: (error) => logger.error({ err: error }, 'background task failed'),
+  });
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
   const yoga = createRoomcastYoga({
     config,
@@ -55,10 +60,13 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo; // listening on TCP, so an AddressInfo
+          // Timers left running by an earlier process (or by other instances) carry on from here.
+          void services.timerScheduler.refresh();
           resolve({ port, url: `http://${config.host}:${port}${GRAPHQL_PATH}` });
         });
       }),
     async close() {
+      services.timerScheduler.stop();
       await ws.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

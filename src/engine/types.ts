@@ -60,6 +60,43 @@ export interface MessageAddedEvent {
   readonly message: MessageRecord;
 }
 
+export type TimerStatus = 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FINISHED';
+
+/**
+ * A server-owned countdown, stored as state rather than counted down: while RUNNING the remaining time
+ * is `endsAt - now`; while PAUSED it is `pausedRemainingMs`; once ended it is frozen in
+ * `pausedRemainingMs` (0 when FINISHED).
+ */
+export interface TimerRecord {
+  readonly id: string;
+  readonly roomId: string;
+  readonly label: string | null;
+  readonly durationMs: number;
+  readonly tickMs: number;
+  readonly status: TimerStatus;
+  readonly startedBy: string;
+  readonly startedByName: string;
+  readonly startedAt: number;
+  /** Epoch ms of the deadline while RUNNING, else null. */
+  readonly endsAt: number | null;
+  /** Remaining time while not RUNNING. */
+  readonly pausedRemainingMs: number;
+  /** Bumped by every change and tick; lets transitions compare-and-set and streams drop duplicates. */
+  readonly version: number;
+}
+
+export interface TimerChangedEvent {
+  /**
+   * `timer`: a change of state (start, pause, resume, stop, finish), shown in `roomEvents`;
+   * `timer-tick`: a deadline-aligned tick of a RUNNING timer, shown only by `timerTicked`.
+   */
+  readonly kind: 'timer' | 'timer-tick';
+  readonly timer: TimerRecord;
+  /** The remaining time at `at`, the ideal instant of this event (a tick lands exactly on a multiple). */
+  readonly remainingMs: number;
+  readonly at: number;
+}
+
 /** Internal: lets streams of a user who left a private room end at once. Never sent to clients. */
 export interface MembershipChangedEvent {
   readonly kind: 'membership';
@@ -69,7 +106,7 @@ export interface MembershipChangedEvent {
 }
 
 /** Everything published on a room topic. Timers, presence, typing and receipts add members here. */
-export type RoomEventRecord = MessageAddedEvent | MembershipChangedEvent;
+export type RoomEventRecord = MessageAddedEvent | TimerChangedEvent | MembershipChangedEvent;
 
 export type RoomListener = (event: RoomEventRecord) => void;
 
@@ -111,6 +148,32 @@ export interface MessageLog {
   range(roomId: string, fromSeq: number, toSeq: number): Promise<MessageRecord[]>;
 }
 
+export interface DueTimer {
+  readonly timerId: string;
+  readonly dueAt: number;
+}
+
+export interface TimerStore {
+  /**
+   * Atomically: unless the room already has `maxActive` RUNNING or PAUSED timers, store the timer, set its
+   * first due time and publish `event`. Returns false (and changes nothing) at the limit.
+   */
+  create(timer: TimerRecord, dueAt: number | null, event: TimerChangedEvent, maxActive: number): Promise<boolean>;
+  get(timerId: string): Promise<TimerRecord | undefined>;
+  /** The room's timers, oldest first. */
+  listByRoom(roomId: string): Promise<TimerRecord[]>;
+  /**
+   * Compare-and-set: if the stored timer still has `expectedVersion`, store `next`, set its due time
+   * (null: nothing more is due) and publish `event`, all in one step; otherwise change nothing and return
+   * false. This is how a tick or a finish is emitted exactly once when many schedulers race.
+   */
+  transition(next: TimerRecord, expectedVersion: number, dueAt: number | null, event: TimerChangedEvent): Promise<boolean>;
+  /** Timers whose due time is at or before `nowMs`, earliest first, at most `limit`. */
+  due(nowMs: number, limit: number): Promise<DueTimer[]>;
+  /** The earliest due time of any timer, if any is due at all. */
+  nextDueAt(): Promise<number | undefined>;
+}
+
 export interface Unsubscribe {
   (): Promise<void>;
 }
@@ -131,6 +194,7 @@ export interface Engine {
   readonly users: UserStore;
   readonly rooms: RoomStore;
   readonly messages: MessageLog;
+  readonly timers: TimerStore;
   readonly bus: RoomBus;
   /** Resolves when the engine's backing store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;

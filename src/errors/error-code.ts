@@ -11,6 +11,10 @@ export enum ErrorCode {
   InternalServerError = 'INTERNAL_SERVER_ERROR',
   /** A contract field whose feature has not been built yet on this server. */
   NotImplemented = 'NOT_IMPLEMENTED',
+  /** A per-room or per-connection bound was reached (e.g. 20 active timers per room); `extensions.limit` names it. */
+  LimitExceeded = 'LIMIT_EXCEEDED',
+  /** The timer has FINISHED or been STOPPED; nothing more can be done to it. */
+  TimerEnded = 'TIMER_ENDED',
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   /** A subscriber fell so far behind that the server ended its stream; resume from the last cursor. */

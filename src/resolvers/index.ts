@@ -4,6 +4,7 @@ import { messageResolvers } from './messages.js';
 import { notYetBuiltResolvers } from './not-yet-built.js';
 import { roomResolvers } from './rooms.js';
 import { subscriptionResolvers } from './subscriptions.js';
+import { timerResolvers } from './timers.js';
 import { viewerResolvers } from './viewer.js';
 
 /** All resolver maps; createSchema merges them field by field. */
@@ -13,5 +14,6 @@ export const resolvers: Resolvers[] = [
   roomResolvers,
   messageResolvers,
   subscriptionResolvers,
+  timerResolvers,
   notYetBuiltResolvers,
 ];

@@ -5,15 +5,10 @@ const later = (feature: string) => () => {
   throw notImplemented(feature);
 };
 
-// Contract fields whose features arrive with their own issues (timers, presence/typing). They answer
+// Contract fields whose features arrive with their own issues (presence/typing). They answer
 // NOT_IMPLEMENTED rather than invented data, so a client can tell "not built" from "empty".
 export const notYetBuiltResolvers: Resolvers = {
-  Query: { timer: later('timer') },
   Mutation: {
     setTyping: later('setTyping'),
-    startTimer: later('startTimer'),
-    pauseTimer: later('pauseTimer'),
-    resumeTimer: later('resumeTimer'),
-    stopTimer: later('stopTimer'),
   },
 };

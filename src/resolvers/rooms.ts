@@ -18,15 +18,12 @@ export const roomResolvers: Resolvers = {
     },
     members: (room, _args, { services }) => services.users.resolve(room.memberIds),
     messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
-    // These arrive with the presence, read-receipt and timer issues.
+    // These arrive with the presence and read-receipt issue.
     online: () => {
       throw notImplemented('Room.online');
     },
     unreadCount: () => {
       throw notImplemented('Room.unreadCount');
-    },
-    timers: () => {
-      throw notImplemented('Room.timers');
     },
   },
 };

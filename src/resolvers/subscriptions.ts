@@ -3,7 +3,7 @@ import type { PublicEventKind, StreamItem } from '../services/room-stream.js';
 import { notImplemented } from '../errors/index.js';
 
 const MESSAGES_ONLY: ReadonlySet<PublicEventKind> = new Set(['message']);
-const ALL_ROOM_EVENTS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['message']);
+const ALL_ROOM_EVENTS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['message', 'timer']);
 
 // A stream ends with an error item rather than by throwing: thrown iterator errors make graphql-ws
 // close the whole socket (4500), while a resolver error becomes a coded payload for this one operation.
@@ -28,11 +28,6 @@ export const subscriptionResolvers: Resolvers = {
         services.roomEvents.open(principal.userId, roomId, { after, kinds: ALL_ROOM_EVENTS }),
       resolve: (item: StreamItem) => unwrap(item),
     },
-    timerTicked: {
-      subscribe: () => {
-        throw notImplemented('timerTicked');
-      },
-    },
     typing: {
       subscribe: () => {
         throw notImplemented('typing');
@@ -46,6 +41,10 @@ export const subscriptionResolvers: Resolvers = {
   },
   RoomEvent: {
     // Timer, typing, presence and receipt events join when their issues land.
-    __resolveType: (event) => ('kind' in event && event.kind === 'message' ? 'MessageAdded' : null),
+    __resolveType: (event) => {
+      if (!('kind' in event)) return null;
+      // Ticks never reach roomEvents (its kinds exclude them); only changes of state do.
+      return event.kind === 'message' ? 'MessageAdded' : 'TimerChanged';
+    },
   },
 };

@@ -2,6 +2,7 @@ import type { Engine } from '../types.js';
 import { createMemoryBus } from './memory-bus.js';
 import { createMemoryMessageLog } from './memory-messages.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
+import { createMemoryTimerStore } from './memory-timers.js';
 import { createMemoryUserStore } from './memory-users.js';
 
 export interface MemoryEngineOptions {
@@ -16,6 +17,7 @@ export const createMemoryEngine = (options: MemoryEngineOptions = {}): Engine & 
     users: createMemoryUserStore(),
     rooms: createMemoryRoomStore(),
     messages: createMemoryMessageLog(bus),
+    timers: createMemoryTimerStore(bus),
     bus,
     async ping() {},
     async close() {},

@@ -1,0 +1,47 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { notFound } from '../errors/index.js';
+import { remainingMsAt } from '../services/timers/timer-math.js';
+import type { TimerStreamItem } from '../services/timers/timer-stream.js';
+
+export const timerResolvers: Resolvers = {
+  Query: {
+    timer: async (_parent, { id }, { principal, services }) => (await services.timers.find(principal.userId, id)) ?? null,
+  },
+  Mutation: {
+    startTimer: (_parent, { input }, { principal, services }) =>
+      services.timers.start({ userId: principal.userId, name: principal.name }, input),
+    pauseTimer: (_parent, { id }, { principal, services }) =>
+      services.timers.pause({ userId: principal.userId, name: principal.name }, id),
+    resumeTimer: (_parent, { id }, { principal, services }) =>
+      services.timers.resume({ userId: principal.userId, name: principal.name }, id),
+    stopTimer: (_parent, { id }, { principal, services }) =>
+      services.timers.stop({ userId: principal.userId, name: principal.name }, id),
+  },
+  Subscription: {
+    timerTicked: {
+      subscribe: async (_parent, { timerId }, { principal, services }) => {
+        const stream = await services.timerEvents.open(principal.userId, timerId);
+        if (!stream) throw notFound('Timer');
+        return stream;
+      },
+      resolve: (item: TimerStreamItem) => {
+        if (item.kind === 'error') throw item.error;
+        return item;
+      },
+    },
+  },
+  Room: {
+    timers: (room, { status }, { services }) => services.timers.listByRoom(room.id, status),
+  },
+  Timer: {
+    remainingMs: (timer, _args, { clock }) => remainingMsAt(timer, timer.asOf ?? clock.now()),
+    startedBy: (timer) => ({ id: timer.startedBy, name: timer.startedByName }),
+  },
+  TimerTick: {
+    timer: (event) => ({ ...event.timer, asOf: event.at }),
+    serverTime: (_event, _args, { clock }) => clock.now(),
+  },
+  TimerChanged: {
+    timer: (event) => ({ ...event.timer, asOf: event.at }),
+  },
+};
