@@ -50,7 +50,14 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     },
   });
   const httpServer = createHttpServer(yoga, config.limits.maxBodyBytes);
-  const ws = attachGraphqlWs({ httpServer, yoga, verifier, logger, maxPayloadBytes: config.limits.maxBodyBytes });
+  const ws = attachGraphqlWs({
+    httpServer,
+    yoga,
+    verifier,
+    logger,
+    maxPayloadBytes: config.limits.maxBodyBytes,
+    keepAliveMs: config.limits.keepAliveMs,
+  });
 
   return {
     services,
@@ -61,12 +68,12 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo; // listening on TCP, so an AddressInfo
           // Timers left running by an earlier process (or by other instances) carry on from here.
-          void services.timerScheduler.refresh();
+          void services.start();
           resolve({ port, url: `http://${config.host}:${port}${GRAPHQL_PATH}` });
         });
       }),
     async close() {
-      services.timerScheduler.stop();
+      services.stop();
       await ws.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

@@ -25,6 +25,9 @@ export const EnvSchema = z
     MAX_PAGE_SIZE: int(1, 100, 100),
     DEFAULT_PAGE_SIZE: int(1, 100, 20),
     MAX_SUBSCRIPTION_BUFFER: int(16, 1_000_000, 1_000),
+    PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
+    TYPING_TTL_MS: int(500, 10_000, 5_000),
+    KEEPALIVE_MS: int(100, 60_000, 12_000),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -46,6 +49,9 @@ export interface Config {
     maxPageSize: number;
     defaultPageSize: number;
     maxSubscriptionBuffer: number;
+    presenceGraceMs: number;
+    typingTtlMs: number;
+    keepAliveMs: number;
   }>;
 }
 
@@ -90,6 +96,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       maxPageSize: e.MAX_PAGE_SIZE,
       defaultPageSize: e.DEFAULT_PAGE_SIZE,
       maxSubscriptionBuffer: e.MAX_SUBSCRIPTION_BUFFER,
+      presenceGraceMs: e.PRESENCE_GRACE_MS,
+      typingTtlMs: e.TYPING_TTL_MS,
+      keepAliveMs: e.KEEPALIVE_MS,
     }),
   });
 };

@@ -97,6 +97,36 @@ export interface TimerChangedEvent {
   readonly at: number;
 }
 
+export interface PresenceChangedEvent {
+  readonly kind: 'presence';
+  readonly roomId: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly online: boolean;
+}
+
+export interface TypingChangedEvent {
+  readonly kind: 'typing';
+  readonly roomId: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly typing: boolean;
+}
+
+export interface ReceiptRecord {
+  readonly roomId: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly readAt: number;
+}
+
+export interface ReceiptAddedEvent {
+  readonly kind: 'receipt';
+  readonly receipt: ReceiptRecord;
+}
+
 /** Internal: lets streams of a user who left a private room end at once. Never sent to clients. */
 export interface MembershipChangedEvent {
   readonly kind: 'membership';
@@ -106,7 +136,13 @@ export interface MembershipChangedEvent {
 }
 
 /** Everything published on a room topic. Timers, presence, typing and receipts add members here. */
-export type RoomEventRecord = MessageAddedEvent | TimerChangedEvent | MembershipChangedEvent;
+export type RoomEventRecord =
+  | MessageAddedEvent
+  | TimerChangedEvent
+  | PresenceChangedEvent
+  | TypingChangedEvent
+  | ReceiptAddedEvent
+  | MembershipChangedEvent;
 
 export type RoomListener = (event: RoomEventRecord) => void;
 
@@ -174,6 +210,44 @@ export interface TimerStore {
   nextDueAt(): Promise<number | undefined>;
 }
 
+/**
+ * Who is online in a room, from connections. A user is online while at least one of their connections
+ * holds a subscription on the room, and stays online through a grace period after the last one ends
+ * (until `expire`), so that a reload does not flicker.
+ */
+export interface PresenceStore {
+  /** Adds a connection of the user; true when the user was offline (not merely in grace) before. */
+  connect(roomId: string, userId: string, connectionId: string): Promise<boolean>;
+  /** Removes a connection; true when the user has no connection left in the room (grace begins). */
+  disconnect(roomId: string, userId: string, connectionId: string): Promise<boolean>;
+  /** Ends the grace period: if the user still has no connection, they go offline and this returns true, once. */
+  expire(roomId: string, userId: string): Promise<boolean>;
+  /** Users online now (with a connection, or in grace), in the order they came online. */
+  online(roomId: string): Promise<string[]>;
+}
+
+/** Typing indicators, each with an expiry instant. */
+export interface TypingStore {
+  /** Sets or renews the indicator until `expiresAt`; true when the user was not typing before. */
+  start(roomId: string, userId: string, expiresAt: number): Promise<boolean>;
+  /** Clears the indicator; true when the user was typing. */
+  stop(roomId: string, userId: string): Promise<boolean>;
+  /** Clears the indicator if it has expired by `nowMs`; true when it did (exactly once). */
+  expire(roomId: string, userId: string, nowMs: number): Promise<boolean>;
+  /** Users typing as of `nowMs`. */
+  list(roomId: string, nowMs: number): Promise<string[]>;
+}
+
+/** Read pointers, one per user per room, that only move forward. */
+export interface ReceiptStore {
+  /**
+   * Moves the user's pointer to `receipt.seq` if that is further than where it is, and then publishes
+   * `ReadReceiptAdded`. Returns the pointer as it is afterwards and whether it moved.
+   */
+  advance(receipt: ReceiptRecord): Promise<{ receipt: ReceiptRecord; moved: boolean }>;
+  get(roomId: string, userId: string): Promise<ReceiptRecord | undefined>;
+}
+
 export interface Unsubscribe {
   (): Promise<void>;
 }
@@ -195,6 +269,9 @@ export interface Engine {
   readonly rooms: RoomStore;
   readonly messages: MessageLog;
   readonly timers: TimerStore;
+  readonly presence: PresenceStore;
+  readonly typing: TypingStore;
+  readonly receipts: ReceiptStore;
   readonly bus: RoomBus;
   /** Resolves when the engine's backing store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;

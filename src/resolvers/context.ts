@@ -5,6 +5,8 @@ import type { Services } from '../services/index.js';
 /** What every resolver sees. Built once per HTTP request, SSE stream or graphql-ws operation. */
 export interface Context {
   readonly principal: Principal;
+  /** The graphql-ws socket, or this one HTTP/SSE request: what presence counts a user online through. */
+  readonly connectionId: string;
   readonly services: Services;
   readonly clock: Clock;
 }

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { DateTimeScalar } from './date-time-scalar.js';
 import { messageResolvers } from './messages.js';
-import { notYetBuiltResolvers } from './not-yet-built.js';
+import { presenceResolvers } from './presence.js';
 import { roomResolvers } from './rooms.js';
 import { subscriptionResolvers } from './subscriptions.js';
 import { timerResolvers } from './timers.js';
@@ -15,5 +15,5 @@ export const resolvers: Resolvers[] = [
   messageResolvers,
   subscriptionResolvers,
   timerResolvers,
-  notYetBuiltResolvers,
+  presenceResolvers,
 ];

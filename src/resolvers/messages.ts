@@ -1,6 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { messageCursor } from '../services/cursors.js';
-import { notImplemented } from '../errors/index.js';
 
 export const messageResolvers: Resolvers = {
   Query: {
@@ -10,9 +9,6 @@ export const messageResolvers: Resolvers = {
   Mutation: {
     sendMessage: (_parent, { input }, { principal, services }) =>
       services.messages.send({ userId: principal.userId, name: principal.name }, input),
-    markRead: () => {
-      throw notImplemented('markRead');
-    },
   },
   Message: {
     cursor: (message) => messageCursor(message.roomId, message.seq),

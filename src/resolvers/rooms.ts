@@ -1,5 +1,4 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { notImplemented } from '../errors/index.js';
 
 export const roomResolvers: Resolvers = {
   Query: {
@@ -18,12 +17,5 @@ export const roomResolvers: Resolvers = {
     },
     members: (room, _args, { services }) => services.users.resolve(room.memberIds),
     messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
-    // These arrive with the presence and read-receipt issue.
-    online: () => {
-      throw notImplemented('Room.online');
-    },
-    unreadCount: () => {
-      throw notImplemented('Room.unreadCount');
-    },
   },
 };

@@ -1,9 +1,14 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import type { PresenceChangedEvent, TypingChangedEvent } from '../engine/types.js';
 import type { PublicEventKind, StreamItem } from '../services/room-stream.js';
-import { notImplemented } from '../errors/index.js';
+import { holderOf } from './viewer-holder.js';
 
-const MESSAGES_ONLY: ReadonlySet<PublicEventKind> = new Set(['message']);
-const ALL_ROOM_EVENTS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['message', 'timer']);
+const kinds = (...list: PublicEventKind[]): ReadonlySet<PublicEventKind> => new Set(list);
+const MESSAGES_ONLY = kinds('message');
+// Timer ticks are not changes of state: they reach timerTicked only.
+const ROOM_EVENTS = kinds('message', 'timer', 'presence', 'typing', 'receipt');
+const TYPING_ONLY = kinds('typing');
+const PRESENCE_ONLY = kinds('presence');
 
 // A stream ends with an error item rather than by throwing: thrown iterator errors make graphql-ws
 // close the whole socket (4500), while a resolver error becomes a coded payload for this one operation.
@@ -12,39 +17,75 @@ const unwrap = <T extends StreamItem>(item: T): Exclude<T, { kind: 'error' }> =>
   return item as Exclude<T, { kind: 'error' }>; // narrowed by the check above
 };
 
+const expect = <K extends StreamItem['kind']>(item: StreamItem, kind: K): Extract<StreamItem, { kind: K }> => {
+  const event = unwrap(item);
+  if (event.kind !== kind) throw new Error(`expected a ${kind} event, got ${event.kind}`);
+  return event as Extract<StreamItem, { kind: K }>; // checked above
+};
+
 export const subscriptionResolvers: Resolvers = {
   Subscription: {
     messageAdded: {
-      subscribe: (_parent, { roomId, after }, { principal, services }) =>
-        services.roomEvents.open(principal.userId, roomId, { after, kinds: MESSAGES_ONLY }),
-      resolve: (item: StreamItem) => {
-        const event = unwrap(item);
-        if (event.kind !== 'message') throw new Error(`messageAdded received a ${event.kind} event`);
-        return event.message;
-      },
+      subscribe: (_parent, { roomId, after }, context) =>
+        context.services.roomEvents.open(holderOf(context), roomId, { after, kinds: MESSAGES_ONLY }),
+      resolve: (item: StreamItem) => expect(item, 'message').message,
     },
     roomEvents: {
-      subscribe: (_parent, { roomId, after }, { principal, services }) =>
-        services.roomEvents.open(principal.userId, roomId, { after, kinds: ALL_ROOM_EVENTS }),
-      resolve: (item: StreamItem) => unwrap(item),
+      subscribe: (_parent, { roomId, after }, context) =>
+        context.services.roomEvents.open(holderOf(context), roomId, { after, kinds: ROOM_EVENTS }),
+      resolve: (item: StreamItem) => {
+        const event = unwrap(item);
+        if (event.kind === 'timer-tick') throw new Error('roomEvents never carries ticks');
+        return event;
+      },
     },
     typing: {
-      subscribe: () => {
-        throw notImplemented('typing');
-      },
+      // Who is typing now comes first, then the changes.
+      subscribe: (_parent, { roomId }, context) =>
+        context.services.roomEvents.open(holderOf(context), roomId, {
+          kinds: TYPING_ONLY,
+          snapshot: async () => {
+            const userIds = await context.services.typing.list(roomId);
+            const users = await context.services.users.resolve(userIds);
+            return users.map((user): TypingChangedEvent => ({ kind: 'typing', roomId, userId: user.id, userName: user.name, typing: true }));
+          },
+        }),
+      resolve: (item: StreamItem) => expect(item, 'typing'),
     },
     presence: {
-      subscribe: () => {
-        throw notImplemented('presence');
-      },
+      // Who is online now comes first (the subscriber included), then the changes.
+      subscribe: (_parent, { roomId }, context) =>
+        context.services.roomEvents.open(holderOf(context), roomId, {
+          kinds: PRESENCE_ONLY,
+          snapshot: async () => {
+            const userIds = await context.services.presence.online(roomId);
+            const users = await context.services.users.resolve(userIds);
+            return users.map((user): PresenceChangedEvent => ({ kind: 'presence', roomId, userId: user.id, userName: user.name, online: true }));
+          },
+        }),
+      resolve: (item: StreamItem) => expect(item, 'presence'),
     },
   },
   RoomEvent: {
-    // Timer, typing, presence and receipt events join when their issues land.
     __resolveType: (event) => {
       if (!('kind' in event)) return null;
-      // Ticks never reach roomEvents (its kinds exclude them); only changes of state do.
-      return event.kind === 'message' ? 'MessageAdded' : 'TimerChanged';
+      switch (event.kind) {
+        case 'message':
+          return 'MessageAdded';
+        case 'timer':
+        case 'timer-tick':
+          return 'TimerChanged';
+        case 'presence':
+          return 'PresenceChanged';
+        case 'typing':
+          return 'TypingChanged';
+        case 'receipt':
+          return 'ReadReceiptAdded';
+      }
     },
   },
+  PresenceChanged: { event: (event) => event },
+  TypingChanged: { event: (event) => event },
+  PresenceEvent: { user: (event) => ({ id: event.userId, name: event.userName }) },
+  TypingEvent: { user: (event) => ({ id: event.userId, name: event.userName }) },
 };

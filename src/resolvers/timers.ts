@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { notFound } from '../errors/index.js';
 import { remainingMsAt } from '../services/timers/timer-math.js';
 import type { TimerStreamItem } from '../services/timers/timer-stream.js';
+import { holderOf } from './viewer-holder.js';
 
 export const timerResolvers: Resolvers = {
   Query: {
@@ -19,8 +20,8 @@ export const timerResolvers: Resolvers = {
   },
   Subscription: {
     timerTicked: {
-      subscribe: async (_parent, { timerId }, { principal, services }) => {
-        const stream = await services.timerEvents.open(principal.userId, timerId);
+      subscribe: async (_parent, { timerId }, context) => {
+        const stream = await context.services.timerEvents.open(holderOf(context), timerId);
         if (!stream) throw notFound('Timer');
         return stream;
       },

@@ -1,12 +1,15 @@
 import type { Clock } from '../lib/clock.js';
 import type { Engine } from '../engine/types.js';
 import { createMessageService, type MessageService } from './messages.js';
+import { createPresenceService, type PresenceHolder, type PresenceService } from './presence/presence-service.js';
+import { createReceiptService, type ReceiptService } from './presence/receipt-service.js';
+import { createTypingService, type TypingService } from './presence/typing-service.js';
 import { createRoomEventService, type RoomEventService } from './room-events.js';
 import { createRoomService, type RoomService } from './rooms.js';
-import { createUserDirectory, type UserDirectory } from './users.js';
 import { createTimerScheduler, type TimerScheduler } from './timers/timer-scheduler.js';
 import { createTimerService, type TimerService } from './timers/timer-service.js';
-import { openTimerStream, type TimerStreamItem } from './timers/timer-stream.js';
+import { openTimerStream, TIMER_EVENT_KINDS, type TimerStreamItem } from './timers/timer-stream.js';
+import { createUserDirectory, type UserDirectory } from './users.js';
 
 export interface Services {
   users: UserDirectory;
@@ -16,19 +19,25 @@ export interface Services {
   timers: TimerService;
   timerEvents: {
     /** `timerTicked` for a timer the viewer may see; undefined when there is none. */
-    open(viewerId: string, timerId: string): Promise<AsyncIterableIterator<TimerStreamItem> | undefined>;
+    open(viewer: PresenceHolder, timerId: string): Promise<AsyncIterableIterator<TimerStreamItem> | undefined>;
   };
-  /** This process's timer scheduler: `refresh()` after start, `stop()` before close. */
-  timerScheduler: TimerScheduler;
+  presence: PresenceService;
+  typing: TypingService;
+  receipts: ReceiptService;
+  /** Starts background work (the timer scheduler). */
+  start(): Promise<void>;
+  /** Stops background work: timer scheduler, grace and typing expiries of this process. */
+  stop(): void;
 }
 
 export interface ServiceLimits {
   maxPageSize: number;
   defaultPageSize: number;
   maxSubscriptionBuffer: number;
+  presenceGraceMs: number;
+  typingTtlMs: number;
 }
 
-/** Builds the domain services over one engine. Timers, presence, typing and receipts join here. */
 export interface ServiceDeps {
   engine: Engine;
   clock: Clock;
@@ -37,31 +46,40 @@ export interface ServiceDeps {
   onTimerEmit?: (idealAt: number, emittedAt: number) => void;
 }
 
+/** Builds the domain services over one engine. */
 export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: ServiceDeps): Services => {
   const rooms = createRoomService({ engine, clock, limits });
-  const timerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
+  const presence = createPresenceService({ engine, clock, graceMs: limits.presenceGraceMs, onError });
+  const roomEvents = createRoomEventService({ engine, rooms, presence, limits });
+  const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
+  const typing = createTypingService({ engine, rooms, clock, ttlMs: limits.typingTtlMs, onError });
   return {
     users: createUserDirectory(engine),
     rooms,
     messages: createMessageService({ engine, rooms, clock, limits }),
-    roomEvents: createRoomEventService({ engine, rooms, limits }),
+    roomEvents,
     timers,
     timerEvents: {
-      async open(viewerId, timerId) {
-        const timer = await timers.find(viewerId, timerId);
+      async open(viewer, timerId) {
+        const timer = await timers.find(viewer.userId, timerId);
         if (!timer) return undefined;
-        const room = await rooms.require(viewerId, timer.roomId);
-        return openTimerStream({
-          engine,
-          clock,
-          timer,
-          viewerId,
-          roomIsPrivate: room.private,
-          maxBuffered: limits.maxSubscriptionBuffer,
+        // Narrowed on arrival: ticks of the room's other timers never wake this subscriber.
+        const events = await roomEvents.open(viewer, timer.roomId, {
+          kinds: TIMER_EVENT_KINDS,
+          accepts: (event) => (event.kind === 'timer' || event.kind === 'timer-tick') && event.timer.id === timerId,
         });
+        return openTimerStream({ engine, clock, timer, events });
       },
     },
-    timerScheduler,
+    presence,
+    typing,
+    receipts: createReceiptService({ engine, rooms, clock }),
+    start: () => timerScheduler.refresh(),
+    stop() {
+      timerScheduler.stop();
+      presence.stop();
+      typing.stop();
+    },
   };
 };

@@ -1,38 +1,48 @@
 import type { Engine } from '../engine/types.js';
 import type { RoomService } from './rooms.js';
 import { parseMessageCursor } from './cursors.js';
-import { openRoomStream, type PublicEventKind, type StreamItem } from './room-stream.js';
+import type { PresenceHolder, PresenceService } from './presence/presence-service.js';
+import { openRoomStream, type PublicEventKind, type PublicRoomEvent, type StreamItem } from './room-stream.js';
+
+export interface RoomStreamArgs {
+  after?: string | null | undefined;
+  kinds: ReadonlySet<PublicEventKind>;
+  accepts?: (event: PublicRoomEvent) => boolean;
+  snapshot?: () => Promise<PublicRoomEvent[]>;
+}
 
 export interface RoomEventService {
   /**
    * Opens a subscriber's stream of a room it may see (`NOT_FOUND` otherwise), replaying messages after
-   * the `after` cursor first when one is given.
+   * the `after` cursor first when one is given. While the stream is open its connection holds the
+   * viewer's presence in the room.
    */
-  open(
-    viewerId: string,
-    roomId: string,
-    args: { after?: string | null | undefined; kinds: ReadonlySet<PublicEventKind> },
-  ): Promise<AsyncIterableIterator<StreamItem>>;
+  open(viewer: PresenceHolder, roomId: string, args: RoomStreamArgs): Promise<AsyncIterableIterator<StreamItem>>;
 }
 
 export interface RoomEventServiceDeps {
   engine: Pick<Engine, 'bus' | 'messages'>;
   rooms: RoomService;
+  presence: PresenceService;
   limits: { maxSubscriptionBuffer: number };
 }
 
-export const createRoomEventService = ({ engine, rooms, limits }: RoomEventServiceDeps): RoomEventService => ({
-  async open(viewerId, roomId, { after, kinds }) {
-    const room = await rooms.require(viewerId, roomId);
+export const createRoomEventService = ({ engine, rooms, presence, limits }: RoomEventServiceDeps): RoomEventService => ({
+  async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
+    const room = await rooms.require(viewer.userId, roomId);
     const afterSeq = after == null ? undefined : parseMessageCursor(after, roomId, 'after');
+    const release = await presence.hold(roomId, viewer);
     return openRoomStream({
       engine,
       roomId,
-      viewerId,
+      viewerId: viewer.userId,
       roomIsPrivate: room.private,
       afterSeq,
       kinds,
       maxBuffered: limits.maxSubscriptionBuffer,
+      onClose: release,
+      ...(accepts ? { accepts } : {}),
+      ...(snapshot ? { snapshot } : {}),
     });
   },
 });

@@ -17,10 +17,16 @@ export interface RoomStreamOptions {
   /** Replay every message after this seq first; undefined: live only. */
   afterSeq: number | undefined;
   kinds: ReadonlySet<PublicEventKind>;
+  /** Narrows further on arrival (e.g. to one timer), so that other events never wake this subscriber. */
+  accepts?: (event: PublicRoomEvent) => boolean;
   /** Live events held for a consumer that is not reading; past it, messages are re-read from the log. */
   maxBuffered: number;
   /** Messages read from the log per round trip while catching up. */
   catchUpPageSize?: number;
+  /** Read once after subscribing, and delivered before any live event (e.g. who is online now). */
+  snapshot?: () => Promise<PublicRoomEvent[]>;
+  /** Called once when the stream ends, however it ends (presence uses it to release its hold). */
+  onClose?: () => void;
 }
 
 /**
@@ -54,7 +60,7 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
   const onEvent = (event: RoomEventRecord) => {
     if (done) return;
     // Filtered on arrival so that a busy room costs an idle subscriber nothing it does not want.
-    if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind)) return;
+    if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind) || options.accepts?.(event) === false) return;
     if (inbox.length >= maxBuffered) {
       // Messages can be re-read from the log, so dropping them costs a read, never a loss.
       const kept = inbox.filter((queued) => queued.kind !== 'message');
@@ -81,8 +87,10 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
       nextSeq = options.afterSeq + 1;
       catchingUp = kinds.has('message');
     }
+    if (options.snapshot) ready.push(...(await options.snapshot()));
   } catch (error) {
     await unsubscribe();
+    options.onClose?.();
     throw error;
   }
 
@@ -118,7 +126,10 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
   const close = () => {
     done = true;
     signal();
-    finish ??= unsubscribe();
+    if (!finish) {
+      options.onClose?.();
+      finish = unsubscribe();
+    }
     return finish;
   };
 

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Clock } from '../lib/clock.js';
+import { randomId } from '../lib/random-id.js';
 import type { Context } from '../resolvers/context.js';
 import type { Services } from '../services/index.js';
 
@@ -11,6 +12,8 @@ import type { Services } from '../services/index.js';
 export interface InitialContext {
   request: Request;
   principal?: Principal;
+  /** Set for graphql-ws operations: every operation of one socket shares it. */
+  connectionId?: string;
 }
 
 export const createContextFactory =
@@ -19,5 +22,10 @@ export const createContextFactory =
     const principal =
       initial.principal ?? (await deps.verifier.verifyAuthorization(initial.request.headers.get('authorization')));
     await deps.services.users.remember({ id: principal.userId, name: principal.name });
-    return { principal, services: deps.services, clock: deps.clock };
+    return {
+      principal,
+      connectionId: initial.connectionId ?? randomId('http'),
+      services: deps.services,
+      clock: deps.clock,
+    };
   };

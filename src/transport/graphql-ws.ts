@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
+import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
   principal: Principal;
+  connectionId: string;
 };
 
 interface EnvelopedRoot {
@@ -24,6 +26,11 @@ export interface GraphqlWsDeps {
   verifier: TokenVerifier;
   logger: Logger;
   maxPayloadBytes: number;
+  /**
+   * Interval of protocol-level pings. A socket that has not answered one by the next is terminated, so a
+   * peer that vanished without a close frame is noticed within two intervals.
+   */
+  keepAliveMs: number;
 }
 
 export interface GraphqlWsTransport {
@@ -46,7 +53,7 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes }: GraphqlWsDeps): GraphqlWsTransport => {
+export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs }: GraphqlWsDeps): GraphqlWsTransport => {
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
@@ -56,6 +63,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
         try {
+          ctx.extra.connectionId = randomId('ws');
           ctx.extra.principal = await verifier.verify(
             typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
           );
@@ -70,6 +78,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,
+          connectionId: ctx.extra.connectionId,
           params: payload,
         });
         let document;
@@ -94,6 +103,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
       },
     },
     wss,
+    keepAliveMs,
   );
   return {
     async close() {

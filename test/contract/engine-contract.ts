@@ -2,7 +2,7 @@
 // issue, redis.test.ts) so that both engines are proven equal by the same assertions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Engine, NewMessage, RoomEventRecord } from '../../src/engine/types.js';
+import type { Engine, NewMessage, RoomEventRecord, TimerChangedEvent, TimerRecord } from '../../src/engine/types.js';
 
 export interface EngineFixture {
   engine: Engine;
@@ -44,6 +44,29 @@ const collect = async (engine: Engine, roomId: string) => {
   };
   return { events, waitForCount, unsubscribe };
 };
+
+const timer = (roomId: string, id: string, overrides: Partial<TimerRecord> = {}): TimerRecord => ({
+  id,
+  roomId,
+  label: null,
+  durationMs: 3_000,
+  tickMs: 1_000,
+  status: 'RUNNING',
+  startedBy: 'alice',
+  startedByName: 'Alice',
+  startedAt: 1_000,
+  endsAt: 4_000,
+  pausedRemainingMs: 3_000,
+  version: 1,
+  ...overrides,
+});
+
+const changed = (record: TimerRecord, kind: TimerChangedEvent['kind'] = 'timer'): TimerChangedEvent => ({
+  kind,
+  timer: record,
+  remainingMs: 0,
+  at: 0,
+});
 
 export const engineContract = (name: string, make: () => Promise<EngineFixture>): void => {
   describe(`engine contract: ${name}`, () => {
@@ -169,6 +192,128 @@ export const engineContract = (name: string, make: () => Promise<EngineFixture>)
       const found = await engine.users.getMany([id, 'never-seen']);
       assert.deepEqual(found.get(id), { id, name: 'Second' });
       assert.equal(found.has('never-seen'), false);
+    });
+
+    it('stores timers, publishes their changes, and refuses past the active limit', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      const feed = await collect(engine, roomId);
+      t.after(feed.unsubscribe);
+      const first = timer(roomId, `${roomId}-t1`);
+      assert.equal(await engine.timers.create(first, 2_000, changed(first), 2), true);
+      const second = timer(roomId, `${roomId}-t2`, { status: 'PAUSED', endsAt: null });
+      assert.equal(await engine.timers.create(second, null, changed(second), 2), true);
+      const third = timer(roomId, `${roomId}-t3`);
+      assert.equal(await engine.timers.create(third, 2_000, changed(third), 2), false, 'two active: the limit');
+      assert.equal(await engine.timers.get(third.id), undefined, 'a refused timer is not stored');
+      assert.deepEqual(await engine.timers.get(first.id), first);
+      assert.deepEqual((await engine.timers.listByRoom(roomId)).map((t) => t.id), [first.id, second.id]);
+      // An ended timer no longer counts against the limit.
+      assert.equal(await engine.timers.transition({ ...second, status: 'STOPPED', version: 2 }, 1, null, changed(second)), true);
+      assert.equal(await engine.timers.create(third, 3_000, changed(third), 2), true);
+      const events = await feed.waitForCount(4);
+      assert.deepEqual(events.map((e) => (e.kind === 'timer' ? e.timer.id : e.kind)), [first.id, second.id, second.id, third.id]);
+    });
+
+    it('transitions timers by compare-and-set on version, exactly once', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      const feed = await collect(engine, roomId);
+      t.after(feed.unsubscribe);
+      const record = timer(roomId, `${roomId}-cas`);
+      await engine.timers.create(record, 2_000, changed(record), 20);
+      const next = { ...record, version: 2 };
+      // Five racers try the same tick; one wins, the others change and publish nothing.
+      const results = await Promise.all(Array.from({ length: 5 }, () => engine.timers.transition(next, 1, 3_000, changed(next, 'timer-tick'))));
+      assert.equal(results.filter(Boolean).length, 1);
+      assert.deepEqual(await engine.timers.get(record.id), next);
+      const finished = { ...next, status: 'FINISHED' as const, endsAt: null, pausedRemainingMs: 0, version: 3 };
+      assert.equal(await engine.timers.transition(finished, 2, null, changed(finished)), true);
+      assert.equal(await engine.timers.transition(finished, 2, null, changed(finished)), false, 'finish happens once');
+      const events = await feed.waitForCount(3);
+      await engine.bus.publish(roomId, { kind: 'membership', roomId, userId: 'sentinel', member: true });
+      const all = await feed.waitForCount(4);
+      assert.deepEqual(all.map((e) => e.kind), ['timer', 'timer-tick', 'timer', 'membership'], 'no extra event was published');
+      assert.equal(events.length >= 3, true);
+    });
+
+    it('reports due timers in due order and follows changes of due time', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      const a = timer(roomId, `${roomId}-a`);
+      const b = timer(roomId, `${roomId}-b`);
+      const c = timer(roomId, `${roomId}-c`);
+      await engine.timers.create(a, 5_000, changed(a), 20);
+      await engine.timers.create(b, 3_000, changed(b), 20);
+      await engine.timers.create(c, 9_000, changed(c), 20);
+      const mine = (due: { timerId: string; dueAt: number }[]) => due.filter((d) => d.timerId.startsWith(roomId));
+      assert.deepEqual(mine(await engine.timers.due(5_000, 100)), [
+        { timerId: b.id, dueAt: 3_000 },
+        { timerId: a.id, dueAt: 5_000 },
+      ]);
+      assert.deepEqual(mine(await engine.timers.due(5_000, 100)).length, 2, 'reporting does not consume');
+      await engine.timers.transition({ ...b, version: 2 }, 1, 7_000, changed(b, 'timer-tick'));
+      await engine.timers.transition({ ...a, status: 'PAUSED', version: 2 }, 1, null, changed(a));
+      assert.deepEqual(mine(await engine.timers.due(8_000, 100)), [{ timerId: b.id, dueAt: 7_000 }]);
+      const nextDue = await engine.timers.nextDueAt();
+      assert.ok(nextDue !== undefined && nextDue <= 7_000);
+    });
+
+    it('tracks presence by connection, with a grace state until expire', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      assert.equal(await engine.presence.connect(roomId, 'bob', 'c1'), true, 'first connection: came online');
+      assert.equal(await engine.presence.connect(roomId, 'bob', 'c2'), false);
+      assert.equal(await engine.presence.connect(roomId, 'amy', 'c3'), true);
+      assert.deepEqual(await engine.presence.online(roomId), ['bob', 'amy']);
+      assert.equal(await engine.presence.disconnect(roomId, 'bob', 'c1'), false, 'c2 remains');
+      assert.equal(await engine.presence.expire(roomId, 'bob'), false, 'cannot expire with a connection');
+      assert.equal(await engine.presence.disconnect(roomId, 'bob', 'c2'), true, 'no connection left');
+      assert.deepEqual(await engine.presence.online(roomId), ['bob', 'amy'], 'still online during grace');
+      assert.equal(await engine.presence.connect(roomId, 'bob', 'c4'), false, 'back within grace: not a new arrival');
+      assert.equal(await engine.presence.expire(roomId, 'bob'), false);
+      await engine.presence.disconnect(roomId, 'bob', 'c4');
+      assert.equal(await engine.presence.expire(roomId, 'bob'), true);
+      assert.equal(await engine.presence.expire(roomId, 'bob'), false, 'offline once');
+      assert.deepEqual(await engine.presence.online(roomId), ['amy']);
+    });
+
+    it('keeps typing indicators until they expire or stop', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      assert.equal(await engine.typing.start(roomId, 'bob', 5_000), true);
+      assert.equal(await engine.typing.start(roomId, 'bob', 8_000), false, 'renewal');
+      assert.equal(await engine.typing.expire(roomId, 'bob', 6_000), false, 'renewed past 6,000');
+      assert.deepEqual(await engine.typing.list(roomId, 6_000), ['bob']);
+      assert.equal(await engine.typing.expire(roomId, 'bob', 8_000), true);
+      assert.equal(await engine.typing.expire(roomId, 'bob', 9_000), false, 'expires once');
+      await engine.typing.start(roomId, 'amy', 5_000);
+      assert.equal(await engine.typing.stop(roomId, 'amy'), true);
+      assert.equal(await engine.typing.stop(roomId, 'amy'), false);
+      assert.deepEqual(await engine.typing.list(roomId, 0), []);
+    });
+
+    it('moves read pointers forward only and publishes each move', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      const roomId = freshRoomId();
+      const feed = await collect(engine, roomId);
+      t.after(feed.unsubscribe);
+      const receipt = (seq: number) => ({ roomId, userId: 'bob', userName: 'Bob', seq, messageId: `${roomId}.${seq}`, readAt: seq });
+      assert.deepEqual(await engine.receipts.advance(receipt(3)), { receipt: receipt(3), moved: true });
+      assert.deepEqual(await engine.receipts.advance(receipt(2)), { receipt: receipt(3), moved: false });
+      assert.deepEqual(await engine.receipts.advance(receipt(3)), { receipt: receipt(3), moved: false });
+      assert.deepEqual((await engine.receipts.advance(receipt(7))).moved, true);
+      assert.deepEqual(await engine.receipts.get(roomId, 'bob'), receipt(7));
+      assert.equal(await engine.receipts.get(roomId, 'amy'), undefined);
+      await engine.bus.publish(roomId, { kind: 'membership', roomId, userId: 'sentinel', member: true });
+      const events = await feed.waitForCount(3);
+      assert.deepEqual(events.map((e) => (e.kind === 'receipt' ? e.receipt.seq : e.kind)), [3, 7, 'membership']);
     });
 
     it('answers ping while healthy', async (t) => {

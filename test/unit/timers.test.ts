@@ -8,6 +8,7 @@ import { createServices } from '../../src/services/index.js';
 import type { TimerStreamItem } from '../../src/services/timers/timer-stream.js';
 
 const alice = { userId: 'alice', name: 'Alice' };
+const holder = (user: { userId: string; name: string }) => ({ userId: user.userId, userName: user.name, connectionId: `conn-${user.userId}` });
 const bob = { userId: 'bob', name: 'Bob' };
 const carol = { userId: 'carol', name: 'Carol' };
 
@@ -18,7 +19,7 @@ const setup = async () => {
   const services = createServices({
     engine,
     clock,
-    limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000 },
+    limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000, presenceGraceMs: 5_000, typingTtlMs: 5_000 },
     onError: (error) => errors.push(error),
   });
   const room = await services.rooms.create(alice.userId, { name: 'quiz', memberIds: [bob.userId] });
@@ -42,7 +43,7 @@ describe('timers', () => {
   it('a 3,000 ms timer with 1,000 ms ticks reports 2,000 and 1,000, then one FINISHED with 0, then completes', async () => {
     const { services, room, settle, advance, errors } = await setup();
     const timer = await services.timers.start(alice, { roomId: room.id, durationMs: 3_000, tickMs: 1_000 });
-    const stream = await services.timerEvents.open(bob.userId, timer.id);
+    const stream = await services.timerEvents.open(holder(bob), timer.id);
     assert.ok(stream);
     const seen: TimerStreamItem[] = [];
     let done = false;
@@ -90,7 +91,7 @@ describe('timers', () => {
     const resumed = await services.timers.resume(alice, timer.id);
     assert.equal(resumed.status, 'RUNNING');
     assert.equal(resumed.endsAt, clock.now() + 7_500);
-    const stream = await services.timerEvents.open(alice.userId, timer.id);
+    const stream = await services.timerEvents.open(holder(alice), timer.id);
     assert.ok(stream);
     const first = await stream.next();
     assert.equal(!first.done && first.value.kind !== 'error' && first.value.remainingMs, 7_500, 'a late subscriber sees the current time at once');
@@ -117,7 +118,7 @@ describe('timers', () => {
     const { services, room, advance } = await setup();
     const timer = await services.timers.start(alice, { roomId: room.id, durationMs: 1_000 });
     await advance(1_000);
-    const stream = await services.timerEvents.open(alice.userId, timer.id);
+    const stream = await services.timerEvents.open(holder(alice), timer.id);
     assert.ok(stream);
     const first = await stream.next();
     assert.equal(!first.done && first.value.kind !== 'error' && first.value.timer.status, 'FINISHED');
@@ -170,7 +171,7 @@ describe('timers', () => {
     const secret = await services.rooms.create(alice.userId, { name: 'secret', private: true });
     const timer = await services.timers.start(alice, { roomId: secret.id, durationMs: 5_000 });
     assert.equal(await services.timers.find(carol.userId, timer.id), undefined);
-    assert.equal(await services.timerEvents.open(carol.userId, timer.id), undefined);
+    assert.equal(await services.timerEvents.open(holder(carol), timer.id), undefined);
     await assert.rejects(services.timers.stop(carol, timer.id), assertCode(ErrorCode.NotFound));
     await assert.rejects(services.timers.start(carol, { roomId: secret.id, durationMs: 5_000 }), assertCode(ErrorCode.NotFound));
   });

@@ -1,8 +1,11 @@
 import type { Engine } from '../types.js';
 import { createMemoryBus } from './memory-bus.js';
 import { createMemoryMessageLog } from './memory-messages.js';
+import { createMemoryPresenceStore } from './memory-presence.js';
+import { createMemoryReceiptStore } from './memory-receipts.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
 import { createMemoryTimerStore } from './memory-timers.js';
+import { createMemoryTypingStore } from './memory-typing.js';
 import { createMemoryUserStore } from './memory-users.js';
 
 export interface MemoryEngineOptions {
@@ -18,6 +21,9 @@ export const createMemoryEngine = (options: MemoryEngineOptions = {}): Engine & 
     rooms: createMemoryRoomStore(),
     messages: createMemoryMessageLog(bus),
     timers: createMemoryTimerStore(bus),
+    presence: createMemoryPresenceStore(),
+    typing: createMemoryTypingStore(),
+    receipts: createMemoryReceiptStore(bus),
     bus,
     async ping() {},
     async close() {},

@@ -1,37 +1,33 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Engine, TimerChangedEvent, TimerRecord } from '../../engine/types.js';
-import { openRoomStream, type StreamItem } from '../room-stream.js';
+import type { PublicEventKind, StreamItem } from '../room-stream.js';
 import { stateEvent } from './timer-service.js';
 
 export type TimerStreamItem = TimerChangedEvent | Extract<StreamItem, { kind: 'error' }>;
 
-const TIMER_EVENTS = new Set(['timer', 'timer-tick'] as const);
+export const TIMER_EVENT_KINDS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['timer', 'timer-tick']);
 const isFinal = (timer: TimerRecord) => timer.status === 'FINISHED' || timer.status === 'STOPPED';
 
 /**
  * `timerTicked`: the timer's current state first, then each of its events, ending after FINISHED or
- * STOPPED. It listens on the room topic before reading the state, and drops events whose version it has
- * already shown, so nothing between the read and the first live event is lost or repeated.
+ * STOPPED. `events` must already be subscribed to the timer's room (narrowed to this timer) before the
+ * state is read here; events whose version was already shown are dropped, so nothing between the read
+ * and the first live event is lost or repeated.
  */
 export const openTimerStream = async (options: {
-  engine: Pick<Engine, 'bus' | 'messages' | 'timers'>;
+  engine: Pick<Engine, 'timers'>;
   clock: Clock;
   timer: TimerRecord;
-  viewerId: string;
-  roomIsPrivate: boolean;
-  maxBuffered: number;
+  events: AsyncIterableIterator<StreamItem>;
 }): Promise<AsyncIterableIterator<TimerStreamItem>> => {
-  const { engine, clock } = options;
-  const events = await openRoomStream({
-    engine,
-    roomId: options.timer.roomId,
-    viewerId: options.viewerId,
-    roomIsPrivate: options.roomIsPrivate,
-    afterSeq: undefined,
-    kinds: TIMER_EVENTS,
-    maxBuffered: options.maxBuffered,
-  });
-  const current = (await engine.timers.get(options.timer.id)) ?? options.timer;
+  const { engine, clock, events } = options;
+  let current: TimerRecord;
+  try {
+    current = (await engine.timers.get(options.timer.id)) ?? options.timer;
+  } catch (error) {
+    await events.return?.();
+    throw error;
+  }
   let first: TimerStreamItem | undefined = stateEvent(current, clock.now());
   let shownVersion = current.version;
   let finished = false;
@@ -52,7 +48,7 @@ export const openTimerStream = async (options: {
           finished = true;
           return { done: false, value: item };
         }
-        if ((item.kind !== 'timer' && item.kind !== 'timer-tick') || item.timer.id !== current.id || item.timer.version <= shownVersion) continue;
+        if ((item.kind !== 'timer' && item.kind !== 'timer-tick') || item.timer.version <= shownVersion) continue;
         shownVersion = item.timer.version;
         if (isFinal(item.timer)) finished = true;
         return { done: false, value: item };

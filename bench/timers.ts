@@ -1,0 +1,142 @@
+// Timer tick lateness: N running timers with S subscribers each, in one process, on real time.
+//   npm run bench:timers                       (1,000 timers x 10 subscribers, 6 s countdowns)
+//   npm run bench:timers -- --timers 2000 --subscribers 10 --duration-ms 10000
+// Lateness = when a subscriber received a tick - the tick's ideal instant (endsAt - remainingMs).
+// The baseline, run first in the same invocation, is bare setTimeouts aimed at the same instants with
+// no Roomcast work: the lateness the event loop itself gives. Only ratios within one run mean much.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse, subscribe, type ExecutionResult } from 'graphql';
+import { createMemoryEngine } from '../src/engine/memory/memory-engine.js';
+import { systemClock } from '../src/lib/clock.js';
+import { createServices } from '../src/services/index.js';
+import { buildExecutableSchema } from '../src/transport/schema.js';
+import type { Context } from '../src/resolvers/context.js';
+import { percentiles, round } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    timers: { type: 'string', default: '1000' },
+    subscribers: { type: 'string', default: '10' },
+    'duration-ms': { type: 'string', default: '6000' },
+    'tick-ms': { type: 'string', default: '1000' },
+    out: { type: 'string', default: 'bench/results/timers.json' },
+  },
+});
+const timerCount = Number(values.timers);
+const subscribersPerTimer = Number(values.subscribers);
+const durationMs = Number(values['duration-ms']);
+const tickMs = Number(values['tick-ms']);
+const spreadMs = tickMs; // starts are spread over one tick so ticks do not all land on one instant
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Measures CPU (user+system) per wall second from when `run` calls `steady()` (set-up done, only ticks
+ * left) to its end.
+ */
+const measure = async (run: (steady: () => void) => Promise<number[]>) => {
+  let cpuStart = process.cpuUsage();
+  let wallStart = performance.now();
+  const lateness = await run(() => {
+    cpuStart = process.cpuUsage();
+    wallStart = performance.now();
+  });
+  const wallMs = performance.now() - wallStart;
+  const cpu = process.cpuUsage(cpuStart);
+  return { lateness: percentiles(lateness), cpuMsPerSecond: round((cpu.user + cpu.system) / 1000 / (wallMs / 1000)), steadyWallMs: round(wallMs, 0) };
+};
+
+const baseline = () =>
+  measure(async () => {
+    const lateness: number[] = [];
+    const start = Date.now() + 50;
+    await Promise.all(
+      Array.from({ length: timerCount }, async (_, i) => {
+        const endsAt = start + (i * spreadMs) / timerCount + durationMs;
+        for (let remaining = Math.floor((durationMs - 1) / tickMs) * tickMs; remaining >= 0; remaining -= tickMs) {
+          const ideal = endsAt - remaining;
+          await sleep(Math.max(0, ideal - Date.now()));
+          const now = Date.now();
+          for (let s = 0; s < subscribersPerTimer; s++) lateness.push(now - ideal);
+        }
+      }),
+    );
+    return lateness;
+  });
+
+const roomcast = () =>
+  measure(async (steady) => {
+    const engine = createMemoryEngine();
+    const emitLateness: number[] = [];
+    const services = createServices({
+      engine,
+      clock: systemClock,
+      limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000, presenceGraceMs: 5_000, typingTtlMs: 5_000 },
+      onError: (error) => console.error(error),
+      onTimerEmit: (idealAt, emittedAt) => emitLateness.push(emittedAt - idealAt),
+    });
+    const schema = buildExecutableSchema();
+    const document = parse('subscription($id: ID!) { timerTicked(timerId: $id) { remainingMs serverTime timer { id status remainingMs } } }');
+    const owner = { userId: 'bench-owner', name: 'Owner', expiresAt: undefined };
+    const contextFor = (userId: string): Context => ({ principal: { userId, name: userId, expiresAt: undefined }, connectionId: `bench-${userId}`, services, clock: systemClock });
+
+    // Rooms hold at most 20 active timers, so timers spread over rooms of 20.
+    const rooms = [];
+    for (let r = 0; r < Math.ceil(timerCount / 20); r++) rooms.push(await services.rooms.create(owner.userId, { name: `bench-${r}` }));
+
+    const lateness: number[] = [];
+    const consumers: Promise<void>[] = [];
+    const start = Date.now() + 500;
+    for (let i = 0; i < timerCount; i++) {
+      const room = rooms[Math.floor(i / 20)];
+      if (!room) throw new Error('room missing');
+      const delay = start + (i * spreadMs) / timerCount - Date.now();
+      if (delay > 0) await sleep(delay);
+      const timer = await services.timers.start(owner, { roomId: room.id, durationMs, tickMs });
+      for (let s = 0; s < subscribersPerTimer; s++) {
+        const stream = await subscribe({ schema, document, variableValues: { id: timer.id }, contextValue: contextFor(`viewer-${s}`) });
+        if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream));
+        consumers.push(
+          (async () => {
+            let first = true;
+            for await (const result of stream as AsyncIterable<ExecutionResult<{ timerTicked: { remainingMs: number } }>>) {
+              const tick = result.data?.timerTicked;
+              if (!tick || timer.endsAt === null) throw new Error(JSON.stringify(result.errors));
+              // The first item is the current state, not a tick. A tick's ideal instant is endsAt - remainingMs.
+              if (!first) lateness.push(Date.now() - (timer.endsAt - tick.remainingMs));
+              first = false;
+            }
+          })(),
+        );
+      }
+    }
+    steady();
+    await Promise.all(consumers);
+    services.stop();
+    console.log(`  scheduler emit lateness (ms): ${JSON.stringify(percentiles(emitLateness))}`);
+    return lateness;
+  });
+
+console.log(`timers: ${timerCount} x ${subscribersPerTimer} subscribers, ${durationMs} ms countdowns, ${tickMs} ms ticks`);
+const base = await baseline();
+console.log(`baseline (bare setTimeout): ${JSON.stringify(base)}`);
+const ours = await roomcast();
+console.log(`roomcast (scheduler + graphql subscribe): ${JSON.stringify(ours)}`);
+
+const result = {
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  parameters: { timerCount, subscribersPerTimer, durationMs, tickMs },
+  baseline: base,
+  roomcast: ours,
+  ratios: { p99Lateness: round(ours.lateness.p99 / Math.max(1, base.lateness.p99)), cpu: round(ours.cpuMsPerSecond / Math.max(0.01, base.cpuMsPerSecond)) },
+};
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`
+| target | deliveries | lateness p50 | p99 | max | CPU ms/s |
+| --- | --- | --- | --- | --- | --- |
+| baseline: bare setTimeout | ${base.lateness.count} | ${base.lateness.p50} ms | ${base.lateness.p99} ms | ${base.lateness.max} ms | ${base.cpuMsPerSecond} |
+| Roomcast timers | ${ours.lateness.count} | ${ours.lateness.p50} ms | ${ours.lateness.p99} ms | ${ours.lateness.max} ms | ${ours.cpuMsPerSecond} |
+`);
+process.exit(0);

@@ -1,0 +1,9 @@
+import type { PresenceHolder } from '../services/presence/presence-service.js';
+import type { Context } from './context.js';
+
+/** The caller as presence counts them: who, by which name, through which connection. */
+export const holderOf = ({ principal, connectionId }: Context): PresenceHolder => ({
+  userId: principal.userId,
+  userName: principal.name,
+  connectionId,
+});

@@ -1,0 +1,38 @@
+import type { Clock } from '../../lib/clock.js';
+import { badInput, notFound } from '../../errors/index.js';
+import { parseMessageId } from '../../engine/message-id.js';
+import type { Engine, ReceiptRecord } from '../../engine/types.js';
+import type { RoomService } from '../rooms.js';
+
+export interface ReceiptService {
+  /** Moves the caller's read pointer forward to the message; a message at or before it is a no-op. */
+  markRead(actor: { userId: string; name: string }, roomId: string, messageId: string): Promise<ReceiptRecord>;
+  /** Messages after the caller's read pointer. */
+  unreadCount(userId: string, roomId: string): Promise<number>;
+}
+
+export const createReceiptService = (deps: {
+  engine: Pick<Engine, 'receipts' | 'messages'>;
+  rooms: RoomService;
+  clock: Clock;
+}): ReceiptService => ({
+  async markRead(actor, roomId, messageId) {
+    await deps.rooms.require(actor.userId, roomId);
+    const parsed = parseMessageId(messageId);
+    if (!parsed || parsed.roomId !== roomId) throw badInput('`messageId` is not a message of this room', { argument: 'messageId' });
+    if (parsed.seq > (await deps.engine.messages.head(roomId))) throw notFound('Message');
+    const { receipt } = await deps.engine.receipts.advance({
+      roomId,
+      userId: actor.userId,
+      userName: actor.name,
+      seq: parsed.seq,
+      messageId,
+      readAt: deps.clock.now(),
+    });
+    return receipt;
+  },
+  async unreadCount(userId, roomId) {
+    const [head, receipt] = await Promise.all([deps.engine.messages.head(roomId), deps.engine.receipts.get(roomId, userId)]);
+    return Math.max(0, head - (receipt?.seq ?? 0));
+  },
+});
