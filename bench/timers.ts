@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { createMemoryEngine } from '../src/engine/memory/memory-engine.js';
 import { systemClock } from '../src/lib/clock.js';
+import { loadConfig } from '../src/config/config.js';
 import { createServices } from '../src/services/index.js';
 import { buildExecutableSchema } from '../src/transport/schema.js';
 import type { Context } from '../src/resolvers/context.js';
@@ -72,7 +73,7 @@ const roomcast = () =>
     const services = createServices({
       engine,
       clock: systemClock,
-      limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000, presenceGraceMs: 5_000, typingTtlMs: 5_000 },
+      limits: loadConfig({ RATE_LIMIT_TIMERS: '100000/1', RATE_LIMIT_ROOMS: '100000/1' }).limits,
       onError: (error) => console.error(error),
       onTimerEmit: (idealAt, emittedAt) => emitLateness.push(emittedAt - idealAt),
     });

@@ -1,10 +1,25 @@
 import { z } from 'zod';
 
+/** Per-user budgets of writes, by class of write (same shape as services/write-limits.ts expects). */
+export type WriteBudgets = Readonly<Record<'messages' | 'typing' | 'receipts' | 'timers' | 'rooms', { points: number; durationSec: number }>>;
+
 // The development secret is public on purpose: it only lets a newcomer try the API locally.
 // Production refuses to start with it (see the refinement below).
 export const DEV_JWT_SECRET = 'roomcast-development-secret-do-not-use-in-production';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// `<points>/<seconds>`: a budget of calls per user per window, e.g. `30/10`.
+const budget = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d{1,6}\/\d{1,6}$/, 'must look like <points>/<seconds>, e.g. 30/10')
+    .default(fallback)
+    .transform((value) => {
+      const [points, durationSec] = value.split('/').map(Number);
+      return { points: points ?? 0, durationSec: durationSec ?? 0 };
+    })
+    .refine((b) => b.points >= 1 && b.durationSec >= 1, 'points and seconds must be at least 1');
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -28,6 +43,11 @@ export const EnvSchema = z
     PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
     TYPING_TTL_MS: int(500, 10_000, 5_000),
     KEEPALIVE_MS: int(100, 60_000, 12_000),
+    RATE_LIMIT_MESSAGES: budget('30/10'),
+    RATE_LIMIT_TYPING: budget('20/10'),
+    RATE_LIMIT_RECEIPTS: budget('60/10'),
+    RATE_LIMIT_TIMERS: budget('20/10'),
+    RATE_LIMIT_ROOMS: budget('20/60'),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -52,6 +72,7 @@ export interface Config {
     presenceGraceMs: number;
     typingTtlMs: number;
     keepAliveMs: number;
+    writeBudgets: WriteBudgets;
   }>;
 }
 
@@ -99,6 +120,13 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       typingTtlMs: e.TYPING_TTL_MS,
       keepAliveMs: e.KEEPALIVE_MS,
+      writeBudgets: Object.freeze({
+        messages: e.RATE_LIMIT_MESSAGES,
+        typing: e.RATE_LIMIT_TYPING,
+        receipts: e.RATE_LIMIT_RECEIPTS,
+        timers: e.RATE_LIMIT_TIMERS,
+        rooms: e.RATE_LIMIT_ROOMS,
+      }),
     }),
   });
 };

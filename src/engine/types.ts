@@ -248,6 +248,18 @@ export interface ReceiptStore {
   get(roomId: string, userId: string): Promise<ReceiptRecord | undefined>;
 }
 
+/** A budget of `points` calls per key per window of `durationSec`. */
+export interface RateLimitRule {
+  readonly name: string;
+  readonly points: number;
+  readonly durationSec: number;
+}
+
+export interface RateLimiter {
+  /** Takes one point for `key`; refused when the window's budget is spent, with the wait until it refills. */
+  consume(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+}
+
 export interface Unsubscribe {
   (): Promise<void>;
 }
@@ -273,6 +285,8 @@ export interface Engine {
   readonly typing: TypingStore;
   readonly receipts: ReceiptStore;
   readonly bus: RoomBus;
+  /** A rate limiter whose counts are shared by every instance on this engine. */
+  rateLimiter(rule: RateLimitRule): RateLimiter;
   /** Resolves when the engine's backing store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

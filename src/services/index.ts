@@ -10,6 +10,8 @@ import { createTimerScheduler, type TimerScheduler } from './timers/timer-schedu
 import { createTimerService, type TimerService } from './timers/timer-service.js';
 import { openTimerStream, TIMER_EVENT_KINDS, type TimerStreamItem } from './timers/timer-stream.js';
 import { createUserDirectory, type UserDirectory } from './users.js';
+import { createWriteLimits } from './write-limits.js';
+import type { WriteBudgets } from '../config/config.js';
 
 export interface Services {
   users: UserDirectory;
@@ -36,6 +38,7 @@ export interface ServiceLimits {
   maxSubscriptionBuffer: number;
   presenceGraceMs: number;
   typingTtlMs: number;
+  writeBudgets: WriteBudgets;
 }
 
 export interface ServiceDeps {
@@ -48,16 +51,17 @@ export interface ServiceDeps {
 
 /** Builds the domain services over one engine. */
 export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: ServiceDeps): Services => {
-  const rooms = createRoomService({ engine, clock, limits });
+  const writes = createWriteLimits(engine, limits.writeBudgets);
+  const rooms = createRoomService({ engine, clock, limits, writes });
   const presence = createPresenceService({ engine, clock, graceMs: limits.presenceGraceMs, onError });
   const roomEvents = createRoomEventService({ engine, rooms, presence, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
-  const timers = createTimerService({ engine, rooms, clock, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
-  const typing = createTypingService({ engine, rooms, clock, ttlMs: limits.typingTtlMs, onError });
+  const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
+  const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });
   return {
     users: createUserDirectory(engine),
     rooms,
-    messages: createMessageService({ engine, rooms, clock, limits }),
+    messages: createMessageService({ engine, rooms, clock, limits, writes }),
     roomEvents,
     timers,
     timerEvents: {
@@ -74,7 +78,7 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     },
     presence,
     typing,
-    receipts: createReceiptService({ engine, rooms, clock }),
+    receipts: createReceiptService({ engine, rooms, clock, writes }),
     start: () => timerScheduler.refresh(),
     stop() {
       timerScheduler.stop();

@@ -5,6 +5,7 @@ import type { RoomService } from './rooms.js';
 import { messageCursor, parseMessageCursor } from './cursors.js';
 import { pageWindow } from './page-window.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
+import type { WriteLimits } from './write-limits.js';
 
 export const BODY_MAX = 4_000;
 export const CLIENT_ID_MAX = 128;
@@ -43,10 +44,13 @@ export interface MessageServiceDeps {
   rooms: RoomService;
   clock: Clock;
   limits: { maxPageSize: number; defaultPageSize: number };
+  writes: WriteLimits;
 }
 
-export const createMessageService = ({ engine, rooms, clock, limits }: MessageServiceDeps): MessageService => ({
+export const createMessageService = ({ engine, rooms, clock, limits, writes }: MessageServiceDeps): MessageService => ({
   async send(author, rawInput) {
+    // Spent before anything else, so a refused write stores and publishes nothing.
+    await writes.spend('messages', author.userId);
     const input = zodToBadInput(SendMessageInput, rawInput);
     await rooms.require(author.userId, input.roomId);
     const { message } = await engine.messages.append({

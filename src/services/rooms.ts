@@ -6,6 +6,7 @@ import type { Engine, RoomRecord } from '../engine/types.js';
 import { checkPageSize } from './page-window.js';
 import { parseRoomCursor, roomCursor } from './cursors.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
+import type { WriteLimits } from './write-limits.js';
 
 export const ROOM_NAME_MAX = 100;
 export const MEMBER_IDS_MAX = 100;
@@ -40,9 +41,10 @@ export interface RoomServiceDeps {
   engine: Pick<Engine, 'rooms' | 'bus'>;
   clock: Clock;
   limits: { maxPageSize: number; defaultPageSize: number };
+  writes: WriteLimits;
 }
 
-export const createRoomService = ({ engine, clock, limits }: RoomServiceDeps): RoomService => {
+export const createRoomService = ({ engine, clock, limits, writes }: RoomServiceDeps): RoomService => {
   const find = async (viewerId: string, roomId: string) => {
     const room = await engine.rooms.get(roomId);
     return room && canSee(room, viewerId) ? room : undefined;
@@ -56,6 +58,7 @@ export const createRoomService = ({ engine, clock, limits }: RoomServiceDeps): R
     find,
     require,
     async create(viewerId, rawInput) {
+      await writes.spend('rooms', viewerId);
       const input = zodToBadInput(CreateRoomInput, rawInput);
       return engine.rooms.create({
         id: randomId('room'),
@@ -67,12 +70,14 @@ export const createRoomService = ({ engine, clock, limits }: RoomServiceDeps): R
       });
     },
     async join(viewerId, roomId) {
+      await writes.spend('rooms', viewerId);
       await require(viewerId, roomId);
       const room = await engine.rooms.addMember(roomId, viewerId);
       if (!room) throw notFound('Room');
       return room;
     },
     async leave(viewerId, roomId) {
+      await writes.spend('rooms', viewerId);
       const room = await require(viewerId, roomId);
       if (room.ownerId === viewerId) throw forbidden('The owner cannot leave their room');
       if (!room.memberIds.includes(viewerId)) return room;

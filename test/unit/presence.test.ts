@@ -6,6 +6,7 @@ import type { RoomEventRecord } from '../../src/engine/types.js';
 import { messageIdOf } from '../../src/engine/message-id.js';
 import { ErrorCode, RoomcastError } from '../../src/errors/index.js';
 import { createManualClock } from '../../src/lib/clock.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createServices } from '../../src/services/index.js';
 
 const GRACE_MS = 5_000;
@@ -17,7 +18,7 @@ const setup = async () => {
   const services = createServices({
     engine,
     clock,
-    limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000, presenceGraceMs: GRACE_MS, typingTtlMs: TYPING_TTL_MS },
+    limits: loadConfig({ PRESENCE_GRACE_MS: String(GRACE_MS), TYPING_TTL_MS: String(TYPING_TTL_MS) }).limits,
     onError: (error) => {
       throw error;
     },

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { createMemoryEngine } from '../../src/engine/memory/memory-engine.js';
 import { ErrorCode, RoomcastError } from '../../src/errors/index.js';
 import { createManualClock } from '../../src/lib/clock.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createServices } from '../../src/services/index.js';
 import type { TimerStreamItem } from '../../src/services/timers/timer-stream.js';
 
@@ -19,7 +20,7 @@ const setup = async () => {
   const services = createServices({
     engine,
     clock,
-    limits: { maxPageSize: 100, defaultPageSize: 20, maxSubscriptionBuffer: 1_000, presenceGraceMs: 5_000, typingTtlMs: 5_000 },
+    limits: loadConfig({ RATE_LIMIT_TIMERS: '1000/1' }).limits,
     onError: (error) => errors.push(error),
   });
   const room = await services.rooms.create(alice.userId, { name: 'quiz', memberIds: [bob.userId] });

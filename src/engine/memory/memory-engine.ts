@@ -2,6 +2,7 @@ import type { Engine } from '../types.js';
 import { createMemoryBus } from './memory-bus.js';
 import { createMemoryMessageLog } from './memory-messages.js';
 import { createMemoryPresenceStore } from './memory-presence.js';
+import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import { createMemoryReceiptStore } from './memory-receipts.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
 import { createMemoryTimerStore } from './memory-timers.js';
@@ -25,6 +26,7 @@ export const createMemoryEngine = (options: MemoryEngineOptions = {}): Engine & 
     typing: createMemoryTypingStore(),
     receipts: createMemoryReceiptStore(bus),
     bus,
+    rateLimiter: createMemoryRateLimiter,
     async ping() {},
     async close() {},
     topicCount: () => bus.topicCount(),

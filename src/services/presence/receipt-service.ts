@@ -3,6 +3,7 @@ import { badInput, notFound } from '../../errors/index.js';
 import { parseMessageId } from '../../engine/message-id.js';
 import type { Engine, ReceiptRecord } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
+import type { WriteLimits } from '../write-limits.js';
 
 export interface ReceiptService {
   /** Moves the caller's read pointer forward to the message; a message at or before it is a no-op. */
@@ -15,8 +16,10 @@ export const createReceiptService = (deps: {
   engine: Pick<Engine, 'receipts' | 'messages'>;
   rooms: RoomService;
   clock: Clock;
+  writes: WriteLimits;
 }): ReceiptService => ({
   async markRead(actor, roomId, messageId) {
+    await deps.writes.spend('receipts', actor.userId);
     await deps.rooms.require(actor.userId, roomId);
     const parsed = parseMessageId(messageId);
     if (!parsed || parsed.roomId !== roomId) throw badInput('`messageId` is not a message of this room', { argument: 'messageId' });

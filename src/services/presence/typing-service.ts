@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Engine } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
+import type { WriteLimits } from '../write-limits.js';
 
 export interface TypingService {
   /** Shows or clears the caller's indicator; a repeated `true` inside the window only renews it. */
@@ -14,10 +15,11 @@ export interface TypingServiceDeps {
   rooms: RoomService;
   clock: Clock;
   ttlMs: number;
+  writes: WriteLimits;
   onError: (error: unknown) => void;
 }
 
-export const createTypingService = ({ engine, rooms, clock, ttlMs, onError }: TypingServiceDeps): TypingService => {
+export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onError }: TypingServiceDeps): TypingService => {
   // One pending expiry per (room, user) in this process; a renewal replaces it.
   const expiries = new Map<string, () => void>();
 
@@ -38,6 +40,7 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, onError }: Ty
 
   return {
     async set(actor, roomId, typing) {
+      await writes.spend('typing', actor.userId);
       await rooms.require(actor.userId, roomId);
       if (typing) {
         const started = await engine.typing.start(roomId, actor.userId, clock.now() + ttlMs);

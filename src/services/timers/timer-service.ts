@@ -4,6 +4,7 @@ import { randomId } from '../../lib/random-id.js';
 import { ErrorCode, RoomcastError, forbidden, notFound } from '../../errors/index.js';
 import type { Engine, TimerChangedEvent, TimerRecord, TimerStatus } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
+import type { WriteLimits } from '../write-limits.js';
 import { zodToBadInput } from '../zod-to-bad-input.js';
 import { nextDueAt, remainingMsAt } from './timer-math.js';
 
@@ -41,6 +42,7 @@ export interface TimerServiceDeps {
   engine: Pick<Engine, 'timers'>;
   rooms: RoomService;
   clock: Clock;
+  writes: WriteLimits;
   /** Tells this process's scheduler that something may now be due earlier than it planned. */
   onScheduled: (dueAt: number) => void;
 }
@@ -54,7 +56,7 @@ export const stateEvent = (timer: TimerRecord, at: number): TimerChangedEvent =>
 
 const ended = (timer: TimerRecord) => timer.status === 'FINISHED' || timer.status === 'STOPPED';
 
-export const createTimerService = ({ engine, rooms, clock, onScheduled }: TimerServiceDeps): TimerService => {
+export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }: TimerServiceDeps): TimerService => {
   const find = async (viewerId: string, timerId: string) => {
     const timer = await engine.timers.get(timerId);
     if (!timer || !(await rooms.find(viewerId, timer.roomId))) return undefined;
@@ -70,6 +72,7 @@ export const createTimerService = ({ engine, rooms, clock, onScheduled }: TimerS
     timerId: string,
     change: (timer: TimerRecord, nowMs: number) => { next: TimerRecord; dueAt: number | null } | undefined,
   ): Promise<TimerRecord> => {
+    await writes.spend('timers', actor.userId);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const timer = await find(actor.userId, timerId);
       if (!timer) throw notFound('Timer');
@@ -95,6 +98,7 @@ export const createTimerService = ({ engine, rooms, clock, onScheduled }: TimerS
   return {
     find,
     async start(actor, rawInput) {
+      await writes.spend('timers', actor.userId);
       const input = zodToBadInput(StartTimerInput, rawInput);
       const room = await rooms.require(actor.userId, input.roomId);
       if (!room.memberIds.includes(actor.userId)) throw forbidden('Join the room before starting a timer');
