@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -30,6 +31,9 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
     // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
     // the original error attached only in development.
     maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
+    // GraphiQL's assets are served by this server (inlined), not fetched from a CDN, so it works offline
+    // and behind strict firewalls.
+    renderGraphiQL,
     graphiql: {
       title: 'Roomcast',
       subscriptionsProtocol: 'WS',
