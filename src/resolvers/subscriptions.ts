@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import type { PresenceChangedEvent, TypingChangedEvent } from '../engine/types.js';
+import type { PresenceChangedEvent, TypingChangedEvent, UserRecord } from '../engine/types.js';
+import type { Context } from './context.js';
 import type { PublicEventKind, StreamItem } from '../services/room-stream.js';
 import { holderOf } from './viewer-holder.js';
 
@@ -23,6 +24,22 @@ const expect = <K extends StreamItem['kind']>(item: StreamItem, kind: K): Extrac
   return event as Extract<StreamItem, { kind: K }>; // checked above
 };
 
+/**
+ * `typing` and `presence`: who is typing / online now comes first (as "on" events, the subscriber
+ * included), then the changes. The snapshot is read after subscribing, so no change falls between.
+ */
+const openPeopleStream = (
+  context: Context,
+  roomId: string,
+  kinds: ReadonlySet<PublicEventKind>,
+  eventFor: (user: UserRecord) => PresenceChangedEvent | TypingChangedEvent,
+  currentUserIds: () => Promise<string[]>,
+) =>
+  context.services.roomEvents.open(holderOf(context), roomId, {
+    kinds,
+    snapshot: async () => (await context.services.users.resolve(await currentUserIds())).map(eventFor),
+  });
+
 export const subscriptionResolvers: Resolvers = {
   Subscription: {
     messageAdded: {
@@ -40,29 +57,17 @@ export const subscriptionResolvers: Resolvers = {
       },
     },
     typing: {
-      // Who is typing now comes first, then the changes.
       subscribe: (_parent, { roomId }, context) =>
-        context.services.roomEvents.open(holderOf(context), roomId, {
-          kinds: TYPING_ONLY,
-          snapshot: async () => {
-            const userIds = await context.services.typing.list(roomId);
-            const users = await context.services.users.resolve(userIds);
-            return users.map((user): TypingChangedEvent => ({ kind: 'typing', roomId, userId: user.id, userName: user.name, typing: true }));
-          },
-        }),
+        openPeopleStream(context, roomId, TYPING_ONLY, (user) => ({ kind: 'typing', roomId, userId: user.id, userName: user.name, typing: true }), () =>
+          context.services.typing.list(roomId),
+        ),
       resolve: (item: StreamItem) => expect(item, 'typing'),
     },
     presence: {
-      // Who is online now comes first (the subscriber included), then the changes.
       subscribe: (_parent, { roomId }, context) =>
-        context.services.roomEvents.open(holderOf(context), roomId, {
-          kinds: PRESENCE_ONLY,
-          snapshot: async () => {
-            const userIds = await context.services.presence.online(roomId);
-            const users = await context.services.users.resolve(userIds);
-            return users.map((user): PresenceChangedEvent => ({ kind: 'presence', roomId, userId: user.id, userName: user.name, online: true }));
-          },
-        }),
+        openPeopleStream(context, roomId, PRESENCE_ONLY, (user) => ({ kind: 'presence', roomId, userId: user.id, userName: user.name, online: true }), () =>
+          context.services.presence.online(roomId),
+        ),
       resolve: (item: StreamItem) => expect(item, 'presence'),
     },
   },
