@@ -31,8 +31,10 @@ export const createRoomEventService = ({ engine, rooms, presence, limits }: Room
   async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
     const room = await rooms.require(viewer.userId, roomId);
     const afterSeq = after == null ? undefined : parseMessageCursor(after, roomId, 'after');
-    const release = await presence.hold(roomId, viewer);
-    return openRoomStream({
+    // Listen first, then count the viewer in: their own arrival is then an event of this stream.
+    let release: (() => void) | undefined;
+    let closed = false;
+    const stream = await openRoomStream({
       engine,
       roomId,
       viewerId: viewer.userId,
@@ -40,9 +42,21 @@ export const createRoomEventService = ({ engine, rooms, presence, limits }: Room
       afterSeq,
       kinds,
       maxBuffered: limits.maxSubscriptionBuffer,
-      onClose: release,
+      onClose: () => {
+        closed = true;
+        release?.();
+      },
       ...(accepts ? { accepts } : {}),
       ...(snapshot ? { snapshot } : {}),
     });
+    try {
+      const hold = await presence.hold(roomId, viewer);
+      if (closed) hold();
+      else release = hold;
+    } catch (error) {
+      await stream.return?.();
+      throw error;
+    }
+    return stream;
   },
 });

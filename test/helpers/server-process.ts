@@ -1,0 +1,130 @@
+// Real server processes for end-to-end tests: `node --import tsx src/main.ts` on a free port, stopped by
+// PID (SIGTERM, then SIGKILL after a bounded wait). Never by name.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TEST_SECRET } from './tokens.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+// Generous write budgets so that tests which send many messages measure delivery, not rate limits;
+// rate limit tests pass their own.
+const TEST_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  JWT_SECRET: TEST_SECRET,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_MESSAGES: '100000/1',
+  RATE_LIMIT_TYPING: '100000/1',
+  RATE_LIMIT_RECEIPTS: '100000/1',
+  RATE_LIMIT_TIMERS: '100000/1',
+  RATE_LIMIT_ROOMS: '100000/1',
+};
+
+export interface ServerProcess {
+  port: number;
+  /** http://127.0.0.1:<port>/graphql */
+  url: string;
+  /** ws://127.0.0.1:<port>/graphql */
+  wsUrl: string;
+  pid: number;
+  child: ChildProcess;
+  /** Every stdout line so far (pino JSON). */
+  output(): string[];
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+// A test runner that dies leaves no servers behind.
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+});
+
+const spawnServer = (env: Record<string, string>) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...TEST_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+
+const stopChild = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  }, STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+};
+
+export const startServer = async (options: { env?: Record<string, string> } = {}): Promise<ServerProcess> => {
+  const child = spawnServer(options.env ?? {});
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stopChild(child);
+      reject(new Error(`server did not start: ${why}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+    };
+    const timer = setTimeout(() => fail(`no "listening" line within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    child.once('exit', (code, signal) => fail(`exited with ${code ?? signal}`));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        lines.push(line);
+        try {
+          const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown };
+          if (parsed.msg === 'listening' && typeof parsed.port === 'number') {
+            clearTimeout(timer);
+            child.removeAllListeners('exit');
+            resolve(parsed.port);
+          }
+        } catch {
+          // Not JSON: kept in `lines` for diagnostics.
+        }
+        newline = buffer.indexOf('\n');
+      }
+    });
+  });
+  if (!child.pid) throw new Error('server has no pid');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    pid: child.pid,
+    child,
+    output: () => [...lines],
+    stop: () => stopChild(child),
+  };
+};
+
+/** Starts a server that is expected to refuse to start; resolves with its exit code and stderr. */
+export const runServerExpectingExit = async (env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stderr: string }> => {
+  const child = spawnServer(env);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout?.resume();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stopChild(child);
+      reject(new Error(`server kept running for ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+};

@@ -1,0 +1,36 @@
+// Runs the whole suite: type-check first, then every test file with node's test runner via tsx.
+// Node 20 has no --test globs, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export const testFiles = [
+  // pure logic and services on the memory engine
+  'test/unit/config.test.ts',
+  'test/unit/page-window.test.ts',
+  'test/unit/room-stream.test.ts',
+  'test/unit/timer-math.test.ts',
+  'test/unit/timers.test.ts',
+  'test/unit/presence.test.ts',
+  'test/unit/write-limits.test.ts',
+  'test/unit/freshness.test.ts',
+  // one engine contract, every engine
+  'test/contract/memory.test.ts',
+  // real server processes, real clients
+  'test/e2e/typed-client.test.ts',
+  'test/e2e/timers.test.ts',
+  'test/e2e/presence.test.ts',
+];
+
+const run = (label, args) => {
+  console.log(`\n> ${label}`);
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+};
+
+run('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+run('tests', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...testFiles]);
