@@ -1,0 +1,63 @@
+// Health, GraphiQL, body limits and start-up configuration of a real server process.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gql } from '../helpers/graphql-http.js';
+import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { tokenFor } from '../helpers/tokens.js';
+
+describe('HTTP surface', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServer({ env: { MAX_QUERY_DEPTH: '3' } });
+  });
+  after(() => server.stop());
+
+  it('answers /healthz and /readyz without a token', async () => {
+    const base = server.url.replace('/graphql', '');
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+  });
+
+  it('serves GraphiQL to browsers, with its assets inline', async () => {
+    const response = await fetch(server.url, { headers: { accept: 'text/html' } });
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.match(html, /graphiql/i);
+    assert.doesNotMatch(html, /<script[^>]+src="https?:\/\/unpkg/i, 'no CDN scripts');
+  });
+
+  it('reads a body up to 1 MB and refuses a larger one with 413 and a coded JSON error', async () => {
+    const token = await tokenFor('big');
+    const padded = { query: `{ viewer { id } }${' '.repeat(900_000)}` };
+    const ok = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(padded) });
+    assert.equal(ok.status, 200);
+    const tooBig = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: `{ viewer { id } }${' '.repeat(1_100_000)}` }),
+    });
+    assert.equal(tooBig.status, 413);
+    const body = (await tooBig.json()) as { errors: { extensions: { code: string } }[] };
+    assert.equal(body.errors[0]?.extensions.code, 'PAYLOAD_TOO_LARGE');
+    const message = await gql(server.url, { token, query: 'mutation($b: String!) { sendMessage(input: { roomId: "room_x", body: $b }) { seq } }', variables: { b: 'z'.repeat(100_000) } });
+    assert.equal(message.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', 'a 100 KB body is read and refused for its length');
+  });
+
+  it('refuses documents deeper than MAX_QUERY_DEPTH', async () => {
+    const token = await tokenFor('deep');
+    const shallow = await gql(server.url, { token, query: '{ rooms { edges { cursor } } }' });
+    assert.equal(shallow.body.errors, undefined);
+    const deep = await gql(server.url, { token, query: '{ rooms { edges { node { owner { id } } } } }' });
+    assert.equal(deep.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('refuses to start with a bad configuration, naming every bad key', async () => {
+    const bad = await runServerExpectingExit({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /PORT/);
+    assert.match(bad.stderr, /LOG_LEVEL/);
+    const production = await runServerExpectingExit({ NODE_ENV: 'production', JWT_SECRET: '' });
+    assert.notEqual(production.code, 0);
+    assert.match(production.stderr, /JWT_SECRET/);
+  });
+});
