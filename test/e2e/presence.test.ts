@@ -140,6 +140,23 @@ describe('presence, typing and receipts over graphql-ws', () => {
     assert.deepEqual(await online(roomId), ['alice', 'bob']);
   });
 
+  it('an SSE stream holds presence, and a closed request ends it after the grace period', async () => {
+    const roomId = await createRoom('sse-presence');
+    const { seen } = await watch(roomId);
+    const controller = new AbortController();
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tokens['bob']}` },
+      body: JSON.stringify({ query: MESSAGES, variables: { roomId } }),
+      signal: controller.signal,
+    });
+    assert.equal(response.status, 200);
+    await waitFor(() => seen().includes('bob:online'), { what: 'bob online over SSE' });
+    controller.abort();
+    await waitFor(() => seen().includes('bob:offline'), { what: 'bob offline after the request closed', timeoutMs: GRACE_MS + 3_000 });
+    assert.deepEqual(seen(), ['bob:online', 'bob:offline']);
+  });
+
   it('typing expires by itself, a renewal is silent, and false ends it at once', async () => {
     const roomId = await createRoom('typing');
     const { seen } = await watch(roomId);

@@ -40,6 +40,13 @@ describe('freshness', () => {
     assert.deepEqual([...tableKeys('Configuration')].sort(), configKeys().sort());
   });
 
+  it('.ci/run runs exactly the README test command', () => {
+    const ci = readFileSync(new URL('.ci/run', root), 'utf8');
+    const command = /Run the tests[^\n]*\n\n```sh\n([^\n]+)\n```/.exec(readme)?.[1];
+    assert.ok(command, 'README shows the test command in a sh block after "Run the tests"');
+    assert.ok(ci.split('\n').includes(command), `.ci/run runs \`${command}\``);
+  });
+
   it('README error table lists exactly the error codes', () => {
     assert.deepEqual([...tableKeys('Errors')].sort(), Object.values(ErrorCode).sort());
   });
