@@ -1,9 +1,12 @@
 // Health, GraphiQL, body limits and start-up configuration of a real server process.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { gql } from '../helpers/graphql-http.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.js';
-import { tokenFor } from '../helpers/tokens.js';
+import { TEST_SECRET, tokenFor } from '../helpers/tokens.js';
 
 describe('HTTP surface', () => {
   let server: ServerProcess;
@@ -49,6 +52,26 @@ describe('HTTP surface', () => {
     assert.equal(shallow.body.errors, undefined);
     const deep = await gql(server.url, { token, query: '{ rooms { edges { node { owner { id } } } } }' });
     assert.equal(deep.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('starts with the README command `npm start` and stops on SIGTERM', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    // Its own process group, so that npm and the server it starts are signalled together, by PID.
+    const child = spawn('npm', ['start'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', JWT_SECRET: TEST_SECRET } });
+    assert.ok(child.pid);
+    const groupId = child.pid;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const port = await waitFor(() => /"port":(\d+)[^\n]*"msg":"listening"/.exec(output)?.[1], { what: '`npm start` listening', timeoutMs: 30_000 });
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    } finally {
+      process.kill(-groupId, 'SIGTERM');
+      const timer = setTimeout(() => process.kill(-groupId, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
   });
 
   it('refuses to start with a bad configuration, naming every bad key', async () => {
