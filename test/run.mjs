@@ -18,10 +18,12 @@ export const testFiles = [
   // one engine contract, every engine
   'test/contract/memory.test.ts',
   // real server processes, real clients
-  'test/e2e/auth-transports.test.ts',
-  'test/e2e/rooms-messages.test.ts',
+  'test/e2e/auth.test.ts',
+  'test/e2e/rooms.test.ts',
+  'test/e2e/room-access.test.ts',
+  'test/e2e/messages.test.ts',
   'test/e2e/history.test.ts',
-  'test/e2e/resume.test.ts',
+  'test/e2e/subscriptions.test.ts',
   'test/e2e/http-surface.test.ts',
   'test/e2e/typed-client.test.ts',
   'test/e2e/timers.test.ts',

@@ -42,10 +42,15 @@ process.once('exit', () => {
   for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
 });
 
-const spawnServer = (env: Record<string, string>) => {
+/** Extra environment for one server; `undefined` removes a key (e.g. `JWT_SECRET` for the production check). */
+export type ServerEnv = Record<string, string | undefined>;
+
+const spawnServer = (env: ServerEnv) => {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...TEST_ENV, ...env };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...TEST_ENV, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -64,7 +69,7 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
   clearTimeout(timer);
 };
 
-export const startServer = async (options: { env?: Record<string, string> } = {}): Promise<ServerProcess> => {
+export const startServer = async (options: { env?: ServerEnv } = {}): Promise<ServerProcess> => {
   const child = spawnServer(options.env ?? {});
   const lines: string[] = [];
   let stderr = '';
@@ -77,7 +82,8 @@ export const startServer = async (options: { env?: Record<string, string> } = {}
       reject(new Error(`server did not start: ${why}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
     };
     const timer = setTimeout(() => fail(`no "listening" line within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
-    child.once('exit', (code, signal) => fail(`exited with ${code ?? signal}`));
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited with ${code ?? signal}`);
+    child.once('exit', onEarlyExit);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       buffer += chunk;
       let newline = buffer.indexOf('\n');
@@ -89,7 +95,8 @@ export const startServer = async (options: { env?: Record<string, string> } = {}
           const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown };
           if (parsed.msg === 'listening' && typeof parsed.port === 'number') {
             clearTimeout(timer);
-            child.removeAllListeners('exit');
+            // Only our own listener: the registry's `exit` listener must stay.
+            child.off('exit', onEarlyExit);
             resolve(parsed.port);
           }
         } catch {
@@ -112,7 +119,7 @@ export const startServer = async (options: { env?: Record<string, string> } = {}
 };
 
 /** Starts a server that is expected to refuse to start; resolves with its exit code and stderr. */
-export const runServerExpectingExit = async (env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stderr: string }> => {
+export const runServerExpectingExit = async (env: ServerEnv, timeoutMs = 20_000): Promise<{ code: number | null; stderr: string }> => {
   const child = spawnServer(env);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

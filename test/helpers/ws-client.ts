@@ -1,6 +1,7 @@
 // A real graphql-ws client for tests, with each subscription's payloads collected for bounded waits.
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { codeOf } from './error-code.js';
 import { waitFor } from './wait-for.js';
 
 export interface LiveSubscription<T> {
@@ -9,6 +10,8 @@ export interface LiveSubscription<T> {
   /** Every `next` payload (data and errors). */
   readonly payloads: FormattedExecutionResult<T, unknown>[];
   readonly errors: unknown[];
+  /** Every `extensions.code`: from `next` payloads, then from an `error` message's GraphQL errors. */
+  errorCodes(): unknown[];
   completed(): boolean;
   /** Resolves once `count` data items have arrived. */
   waitForCount(count: number, timeoutMs?: number): Promise<T[]>;
@@ -73,6 +76,11 @@ export const connectWs = (wsUrl: string, token: string | undefined, options: { l
         items,
         payloads,
         errors,
+        errorCodes: () => [
+          ...payloads.flatMap((payload) => payload.errors?.map(codeOf) ?? []),
+          // graphql-ws hands an `error` message's GraphQL errors to the sink as an array; a CloseEvent is not one.
+          ...errors.flatMap((error) => (Array.isArray(error) ? error.map(codeOf) : [])),
+        ],
         completed: () => complete,
         waitForCount: async (count, timeoutMs = 5_000) => {
           await waitFor(() => items.length >= count, { timeoutMs, what: () => `${count} items (have ${items.length}; last payloads ${JSON.stringify(payloads.slice(-3))})` });
