@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createMemoryEngine } from './engine/memory/memory-engine.js';
+import { createRedisEngine } from './engine/redis/redis-engine.js';
 import type { Engine } from './engine/types.js';
 import { systemClock } from './lib/clock.js';
 
@@ -27,15 +28,25 @@ if (config.usingDevSecret) {
   logger.warn('JWT_SECRET is not set: using the public development secret. Never do this in production.');
 }
 
-const createEngine = (): Engine => {
-  if (config.redisUrl !== undefined) {
-    process.stderr.write('roomcast: REDIS_URL is set, but the Redis engine is not built yet; unset it to use the memory engine\n');
-    process.exit(78);
+const createEngine = async (): Promise<Engine> => {
+  if (config.redisUrl === undefined) {
+    return createMemoryEngine({ onListenerError: (error) => logger.error({ err: error }, 'room listener failed') });
   }
-  return createMemoryEngine({ onListenerError: (error) => logger.error({ err: error }, 'room listener failed') });
+  return createRedisEngine({
+    url: config.redisUrl,
+    keyPrefix: config.redis.keyPrefix,
+    clock: systemClock,
+    presenceGraceMs: config.limits.presenceGraceMs,
+    presenceTtlMs: config.redis.presenceTtlMs,
+    timerPollMs: config.redis.timerPollMs,
+    onError: (error) => logger.warn({ err: error }, 'redis engine'),
+  });
 };
 
-const engine = createEngine();
+const engine = await createEngine().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'engine could not start');
+  process.exit(1);
+});
 const app = createApp({ config, engine, clock: systemClock, logger });
 const { port, url } = await app.listen();
 logger.info({ port, url, engine: engine.kind }, 'listening');

@@ -43,6 +43,9 @@ export const EnvSchema = z
     PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
     TYPING_TTL_MS: int(500, 10_000, 5_000),
     KEEPALIVE_MS: int(100, 60_000, 12_000),
+    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1…64)').default('roomcast'),
+    PRESENCE_TTL_MS: int(1_000, 120_000, 15_000),
+    TIMER_POLL_MS: int(20, 10_000, 250),
     RATE_LIMIT_MESSAGES: budget('30/10'),
     RATE_LIMIT_TYPING: budget('20/10'),
     RATE_LIMIT_RECEIPTS: budget('60/10'),
@@ -60,6 +63,7 @@ export interface Config {
   /** True when JWT_SECRET was not set and the public development secret is in use. */
   readonly usingDevSecret: boolean;
   readonly redisUrl: string | undefined;
+  readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number; timerPollMs: number }>;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly limits: Readonly<{
     maxQueryDepth: number;
@@ -108,6 +112,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     usingDevSecret: e.JWT_SECRET === undefined,
     redisUrl: e.REDIS_URL,
+    redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS, timerPollMs: e.TIMER_POLL_MS }),
     logLevel: e.LOG_LEVEL,
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,

@@ -136,13 +136,23 @@ export interface MembershipChangedEvent {
 }
 
 /** Everything published on a room topic. Timers, presence, typing and receipts add members here. */
+/**
+ * Internal: the engine's own subscription may have missed events (e.g. its connection to Redis dropped
+ * and came back); message streams re-read the log from where they are. Never sent to clients.
+ */
+export interface ResyncEvent {
+  readonly kind: 'resync';
+  readonly roomId: string;
+}
+
 export type RoomEventRecord =
   | MessageAddedEvent
   | TimerChangedEvent
   | PresenceChangedEvent
   | TypingChangedEvent
   | ReceiptAddedEvent
-  | MembershipChangedEvent;
+  | MembershipChangedEvent
+  | ResyncEvent;
 
 export type RoomListener = (event: RoomEventRecord) => void;
 
@@ -217,7 +227,7 @@ export interface TimerStore {
  */
 export interface PresenceStore {
   /** Adds a connection of the user; true when the user was offline (not merely in grace) before. */
-  connect(roomId: string, userId: string, connectionId: string): Promise<boolean>;
+  connect(roomId: string, userId: string, userName: string, connectionId: string): Promise<boolean>;
   /** Removes a connection; true when the user has no connection left in the room (grace begins). */
   disconnect(roomId: string, userId: string, connectionId: string): Promise<boolean>;
   /** Ends the grace period: if the user still has no connection, they go offline and this returns true, once. */
@@ -229,7 +239,7 @@ export interface PresenceStore {
 /** Typing indicators, each with an expiry instant. */
 export interface TypingStore {
   /** Sets or renews the indicator until `expiresAt`; true when the user was not typing before. */
-  start(roomId: string, userId: string, expiresAt: number): Promise<boolean>;
+  start(roomId: string, userId: string, userName: string, expiresAt: number): Promise<boolean>;
   /** Clears the indicator; true when the user was typing. */
   stop(roomId: string, userId: string): Promise<boolean>;
   /** Clears the indicator if it has expired by `nowMs`; true when it did (exactly once). */
@@ -277,6 +287,11 @@ export interface RoomBus {
 
 export interface Engine {
   readonly kind: 'memory' | 'redis';
+  /**
+   * Set when other processes can create or take over timers (Redis): each scheduler then also polls the
+   * shared schedule this often, so a timer whose instance died carries on from a live one.
+   */
+  readonly timerPollMs?: number;
   readonly users: UserStore;
   readonly rooms: RoomStore;
   readonly messages: MessageLog;

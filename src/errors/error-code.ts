@@ -15,6 +15,8 @@ export enum ErrorCode {
   LimitExceeded = 'LIMIT_EXCEEDED',
   /** The timer has FINISHED or been STOPPED; nothing more can be done to it. */
   TimerEnded = 'TIMER_ENDED',
+  /** The engine's backing store (Redis) cannot be reached; nothing was changed. Retry later. */
+  EngineUnavailable = 'ENGINE_UNAVAILABLE',
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   /** A subscriber fell so far behind that the server ended its stream; resume from the last cursor. */

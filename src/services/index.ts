@@ -79,7 +79,7 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     presence,
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
-    start: () => timerScheduler.refresh(),
+    start: () => timerScheduler.start(),
     stop() {
       timerScheduler.stop();
       presence.stop();

@@ -1,8 +1,8 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
 import type { Engine, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
 
-/** Events a client may see; internal ones (membership) never leave this module. */
-export type PublicRoomEvent = Exclude<RoomEventRecord, { kind: 'membership' }>;
+/** Events a client may see; internal ones (membership, resync) never leave this module. */
+export type PublicRoomEvent = Exclude<RoomEventRecord, { kind: 'membership' | 'resync' }>;
 export type PublicEventKind = PublicRoomEvent['kind'];
 
 /** A stream yields events, and at most one final error after which it is done. */
@@ -59,6 +59,12 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
 
   const onEvent = (event: RoomEventRecord) => {
     if (done) return;
+    if (event.kind === 'resync') {
+      // Whatever the engine may have missed is in the log: read it from where this stream is.
+      if (kinds.has('message')) catchingUp = true;
+      signal();
+      return;
+    }
     // Filtered on arrival so that a busy room costs an idle subscriber nothing it does not want.
     if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind) || options.accepts?.(event) === false) return;
     if (inbox.length >= maxBuffered) {
@@ -105,6 +111,7 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
   };
 
   const accept = (event: RoomEventRecord) => {
+    if (event.kind === 'resync') return;
     if (event.kind === 'membership') {
       if (options.roomIsPrivate && !event.member && event.userId === viewerId) {
         ready.push({ kind: 'error', error: notFound('Room') });

@@ -12,7 +12,7 @@ export const createMemoryPresenceStore = (): PresenceStore => {
     return users;
   };
   return {
-    async connect(roomId, userId, connectionId) {
+    async connect(roomId, userId, _userName, connectionId) {
       const users = usersOf(roomId);
       const connections = users.get(userId);
       if (connections) {

@@ -9,7 +9,7 @@ export const createMemoryTypingStore = (): TypingStore => {
     if (users?.size === 0) rooms.delete(roomId);
   };
   return {
-    async start(roomId, userId, expiresAt) {
+    async start(roomId, userId, _userName, expiresAt) {
       let users = rooms.get(roomId);
       if (!users) {
         users = new Map();

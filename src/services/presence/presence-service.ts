@@ -61,7 +61,7 @@ export const createPresenceService = ({ engine, clock, graceMs, onError }: Prese
       const key = `${holder.connectionId}\n${roomId}`;
       const count = (holds.get(key) ?? 0) + 1;
       holds.set(key, count);
-      if (count === 1 && (await engine.presence.connect(roomId, holder.userId, holder.connectionId))) {
+      if (count === 1 && (await engine.presence.connect(roomId, holder.userId, holder.userName, holder.connectionId))) {
         await publish(roomId, holder, true);
       }
       let released = false;

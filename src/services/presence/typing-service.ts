@@ -43,7 +43,7 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onErr
       await writes.spend('typing', actor.userId);
       await rooms.require(actor.userId, roomId);
       if (typing) {
-        const started = await engine.typing.start(roomId, actor.userId, clock.now() + ttlMs);
+        const started = await engine.typing.start(roomId, actor.userId, actor.name, clock.now() + ttlMs);
         scheduleExpiry(roomId, actor);
         if (started) await publish(roomId, actor, true);
       } else {

@@ -3,6 +3,8 @@ import type { Engine, TimerRecord } from '../../engine/types.js';
 import { dueEvent } from './timer-math.js';
 
 export interface TimerScheduler {
+  /** Arms from the engine's schedule and, where other processes share it, keeps polling it. */
+  start(): Promise<void>;
   /** Something is due at `dueAt`: wake earlier than planned if needed. */
   poke(dueAt: number): void;
   /** Arms the scheduler from the engine's schedule (at start, and for timers other instances created). */
@@ -11,7 +13,7 @@ export interface TimerScheduler {
 }
 
 export interface TimerSchedulerDeps {
-  engine: Pick<Engine, 'timers'>;
+  engine: Pick<Engine, 'timers' | 'timerPollMs'>;
   clock: Clock;
   onError: (error: unknown) => void;
   /** Called with (ideal instant, actual emit instant) for every emitted tick or finish; for metrics. */
@@ -32,6 +34,7 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
   let running = false;
   let rerun = false;
   let stopped = false;
+  let cancelPoll: (() => void) | undefined;
 
   const arm = (dueAt: number) => {
     if (stopped || (armedFor !== undefined && armedFor <= dueAt)) return;
@@ -101,12 +104,26 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
     }
   };
 
+  // Timers created or orphaned by other instances are found by polling the shared schedule.
+  const poll = (everyMs: number) => {
+    cancelPoll = clock.setTimeout(() => {
+      void refresh().finally(() => {
+        if (!stopped) poll(everyMs);
+      });
+    }, everyMs);
+  };
+
   return {
+    async start() {
+      await refresh();
+      if (engine.timerPollMs !== undefined && !stopped) poll(engine.timerPollMs);
+    },
     poke: arm,
     refresh,
     stop() {
       stopped = true;
       cancel?.();
+      cancelPoll?.();
     },
   };
 };

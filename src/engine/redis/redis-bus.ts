@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { createLocalFanout } from '../local-fanout.js';
+import type { RoomBus, RoomEventRecord } from '../types.js';
+import type { Keys } from './keys.js';
+import { parseEvent } from './records.js';
+
+export interface RedisBus extends RoomBus {
+  close(): Promise<void>;
+  topicCount(): number;
+}
+
+/**
+ * Publishes with PUBLISH (messages, timers and receipts are published by their own scripts instead);
+ * subscribes through graphql-redis-subscriptions with one Redis channel subscription per room per
+ * instance, shared by every local listener of that room. When the subscriber connection comes back after
+ * a drop, every local room gets a `resync` so its message streams re-read the log for anything missed.
+ */
+export const createRedisBus = (options: {
+  publisher: Redis;
+  subscriber: Redis;
+  keys: Keys;
+  onError: (error: unknown) => void;
+}): RedisBus => {
+  const { publisher, subscriber, keys, onError } = options;
+  const fanout = createLocalFanout<RoomEventRecord>(onError);
+  const roomIdByChannel = new Map<string, string>();
+  // One graphql-redis-subscriptions subscription per room; a SUBSCRIBE in flight is shared.
+  const subscriptionIds = new Map<string, Promise<number>>();
+  const pubsub = new RedisPubSub({
+    publisher,
+    subscriber,
+    // Parsed and checked here rather than trusted: the channel is shared with every other instance.
+    deserializer: (source) => {
+      try {
+        return parseEvent(source.toString());
+      } catch (error) {
+        onError(error);
+        return undefined;
+      }
+    },
+  });
+
+  let closed = false;
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    for (const [channel, roomId] of roomIdByChannel) {
+      if (fanout.listenerCount(channel) > 0) fanout.emit(channel, { kind: 'resync', roomId });
+    }
+  });
+
+  return {
+    async publish(roomId, event) {
+      await publisher.publish(keys.room(roomId).channel, JSON.stringify(event));
+    },
+    async subscribe(roomId, listener) {
+      const channel = keys.room(roomId).channel;
+      roomIdByChannel.set(channel, roomId);
+      const subscription = fanout.add(channel, listener);
+      let subscribed = subscriptionIds.get(channel);
+      if (!subscribed) {
+        subscribed = pubsub.subscribe(channel, (event: RoomEventRecord | undefined) => {
+          if (event) fanout.emit(channel, event);
+        });
+        subscriptionIds.set(channel, subscribed);
+      }
+      try {
+        await subscribed;
+      } catch (error) {
+        subscription.remove();
+        if (subscriptionIds.get(channel) === subscribed) subscriptionIds.delete(channel);
+        throw error;
+      }
+      return async () => {
+        // After close the connection is gone, and with it every Redis subscription.
+        if (!subscription.remove().wasLast || closed) return;
+        const pending = subscriptionIds.get(channel);
+        subscriptionIds.delete(channel);
+        roomIdByChannel.delete(channel);
+        if (pending) pubsub.unsubscribe(await pending);
+      };
+    },
+    async close() {
+      closed = true;
+      await pubsub.close();
+    },
+    topicCount: () => subscriptionIds.size,
+  };
+};

@@ -1,0 +1,104 @@
+import { Redis } from 'ioredis';
+import type { Clock } from '../../lib/clock.js';
+import type { Engine } from '../types.js';
+import { createKeys } from './keys.js';
+import { createRedisBus } from './redis-bus.js';
+import { createRedisMessageLog } from './redis-messages.js';
+import { createRedisPresence } from './redis-presence.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
+import { createRedisReceiptStore } from './redis-receipts.js';
+import { createRedisRoomStore } from './redis-rooms.js';
+import { createRedisTimerStore } from './redis-timers.js';
+import { createRedisUserStore } from './redis-users.js';
+import { failFast } from './unavailable.js';
+
+export interface RedisEngineOptions {
+  url: string;
+  /** Prefix of every key and channel; instances that share one must agree on it. */
+  keyPrefix: string;
+  clock: Clock;
+  presenceGraceMs: number;
+  /** How long a connection counts as present without its instance's heartbeat. */
+  presenceTtlMs: number;
+  /** How often each instance polls the shared timer schedule (takeover latency of a dead instance's timers). */
+  timerPollMs: number;
+  onError: (error: unknown) => void;
+  /** Fail a command that gets no answer in this time (Redis hung rather than down). */
+  commandTimeoutMs?: number;
+}
+
+export type RedisEngine = Engine & { topicCount(): number };
+
+/**
+ * The shared engine: every instance with the same REDIS_URL and key prefix is one server. Commands fail
+ * fast while Redis is unreachable (no offline queue), so writes answer ENGINE_UNAVAILABLE instead of
+ * hanging; the subscriber connection reconnects and resubscribes by itself.
+ */
+export const createRedisEngine = async (options: RedisEngineOptions): Promise<RedisEngine> => {
+  const { clock, onError } = options;
+  const retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, 1_000);
+  const commands = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 2_000,
+    connectTimeout: 2_000,
+    retryStrategy,
+    lazyConnect: true,
+  });
+  // The subscriber keeps its queue: SUBSCRIBEs asked for during an outage go out on reconnect.
+  const subscriber = new Redis(options.url, { connectTimeout: 2_000, retryStrategy, lazyConnect: true, autoResubscribe: true });
+  for (const client of [commands, subscriber]) client.on('error', (error: unknown) => onError(error));
+  await Promise.all([commands.connect(), subscriber.connect()]);
+
+  const keys = createKeys(options.keyPrefix);
+  const bus = createRedisBus({ publisher: commands, subscriber, keys, onError });
+  const presence = createRedisPresence(commands, keys, {
+    now: () => clock.now(),
+    connectionTtlMs: options.presenceTtlMs,
+    graceMs: options.presenceGraceMs,
+  });
+
+  // Background upkeep, each loop re-armed only after its previous run finished.
+  let closed = false;
+  const cancels = new Set<() => void>();
+  const every = (ms: number, task: () => Promise<void>) => {
+    const loop = () => {
+      const cancel = clock.setTimeout(() => {
+        cancels.delete(cancel);
+        void task()
+          .catch(onError)
+          .finally(() => {
+            if (!closed) loop();
+          });
+      }, ms);
+      cancels.add(cancel);
+    };
+    loop();
+  };
+  every(Math.max(100, Math.floor(options.presenceTtlMs / 3)), presence.heartbeat);
+  every(Math.max(100, Math.floor(options.presenceGraceMs / 2) || 500), presence.sweep);
+
+  return {
+    kind: 'redis',
+    timerPollMs: options.timerPollMs,
+    users: failFast(createRedisUserStore(commands, keys)),
+    rooms: failFast(createRedisRoomStore(commands, keys)),
+    messages: failFast(createRedisMessageLog(commands, keys)),
+    timers: failFast(createRedisTimerStore(commands, keys)),
+    presence: failFast(presence.presence),
+    typing: failFast(presence.typing),
+    receipts: failFast(createRedisReceiptStore(commands, keys)),
+    bus: failFast(bus),
+    rateLimiter: (rule) => failFast(createRedisRateLimiter(commands, `${options.keyPrefix}:rl`)(rule)),
+    async ping() {
+      await commands.ping();
+    },
+    async close() {
+      closed = true;
+      for (const cancel of cancels) cancel();
+      await bus.close();
+      if (commands.status !== 'end') commands.disconnect();
+    },
+    topicCount: () => bus.topicCount(),
+  };
+};
