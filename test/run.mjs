@@ -18,6 +18,7 @@ export const testFiles = [
   // one engine contract, every engine
   'test/contract/memory.test.ts',
   'test/contract/redis.test.ts',
+  'test/contract/redis-engine.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
   'test/e2e/rooms.test.ts',

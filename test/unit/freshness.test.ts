@@ -42,7 +42,7 @@ describe('freshness', () => {
 
   it('.ci/run runs exactly the README test command', () => {
     const ci = readFileSync(new URL('.ci/run', root), 'utf8');
-    const command = /Run the tests[^\n]*\n\n```sh\n([^\n]+)\n```/.exec(readme)?.[1];
+    const command = /Run the tests[\s\S]*?```sh\n([^\n]+)\n```/.exec(readme)?.[1];
     assert.ok(command, 'README shows the test command in a sh block after "Run the tests"');
     assert.ok(ci.split('\n').includes(command), `.ci/run runs \`${command}\``);
   });

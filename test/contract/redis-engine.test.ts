@@ -1,0 +1,100 @@
+// What only the Redis engine has to prove: shared subscriptions per instance, and presence that outlives
+// a dead instance only until its TTL and grace have passed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createRedisEngine } from '../../src/engine/redis/redis-engine.js';
+import { createKeys } from '../../src/engine/redis/keys.js';
+import type { RoomEventRecord } from '../../src/engine/types.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let redis: RedisServer;
+let probe: Redis;
+before(async () => {
+  redis = await startRedis();
+  probe = new Redis(redis.url);
+});
+after(async () => {
+  probe.disconnect();
+  await redis.stop();
+});
+
+let prefixes = 0;
+const engineOn = (keyPrefix: string, overrides: { presenceTtlMs?: number; presenceGraceMs?: number } = {}) =>
+  createRedisEngine({
+    url: redis.url,
+    keyPrefix,
+    clock: systemClock,
+    presenceGraceMs: overrides.presenceGraceMs ?? 5_000,
+    presenceTtlMs: overrides.presenceTtlMs ?? 15_000,
+    timerPollMs: 250,
+    onError: () => undefined,
+  });
+
+describe('redis engine', () => {
+  it('holds one Redis channel subscription per room per instance, however many local subscribers', async (t) => {
+    const prefix = `specific${++prefixes}`;
+    const engine = await engineOn(prefix);
+    t.after(() => engine.close());
+    const channel = createKeys(prefix).room('room_shared').channel;
+    const unsubscribes = await Promise.all(Array.from({ length: 10 }, () => engine.bus.subscribe('room_shared', () => undefined)));
+    const numsub = async () => Number(((await probe.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    assert.equal(await numsub(), 1);
+    assert.equal(engine.topicCount(), 1);
+    for (const unsubscribe of unsubscribes.slice(1)) await unsubscribe();
+    assert.equal(await numsub(), 1, 'still held by the last local subscriber');
+    await unsubscribes[0]?.();
+    await waitFor(async () => (await numsub()) === 0, { what: 'the channel to be released' });
+  });
+
+  it('costs the same Redis commands per message whatever the number of subscribers', async (t) => {
+    const prefix = `specific${++prefixes}`;
+    const engine = await engineOn(prefix);
+    t.after(() => engine.close());
+    const commandsFor = async (subscribers: number, roomId: string) => {
+      const received: RoomEventRecord[] = [];
+      const unsubscribes = await Promise.all(Array.from({ length: subscribers }, () => engine.bus.subscribe(roomId, (event) => received.push(event))));
+      const before = await totalCalls();
+      for (let i = 0; i < 20; i++) {
+        await engine.messages.append({ roomId, authorId: 'a', authorName: 'A', body: `m${i}`, clientId: null, createdAt: 0 });
+      }
+      await waitFor(() => received.length >= 20 * subscribers, { what: `${20 * subscribers} deliveries` });
+      const used = (await totalCalls()) - before;
+      for (const unsubscribe of unsubscribes) await unsubscribe();
+      return used;
+    };
+    // Every command the server executed, from INFO commandstats (includes the INFO calls themselves).
+    const totalCalls = async () => {
+      const info = await probe.info('commandstats');
+      return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    };
+    const withOne = await commandsFor(1, 'room_one');
+    const withFifty = await commandsFor(50, 'room_fifty');
+    assert.equal(withFifty, withOne, `commands for 20 messages: ${withOne} with 1 subscriber, ${withFifty} with 50`);
+  });
+
+  it("takes a dead instance's users offline once its heartbeat TTL and the grace period have passed", async () => {
+    const prefix = `specific${++prefixes}`;
+    const dying = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
+    const survivor = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
+    try {
+      const events: string[] = [];
+      await survivor.bus.subscribe('room_p', (event) => {
+        if (event.kind === 'presence') events.push(`${event.userId}:${event.online}`);
+      });
+      assert.equal(await dying.presence.connect('room_p', 'bob', 'Bob', 'conn-1'), true);
+      assert.deepEqual(await survivor.presence.online('room_p'), ['bob']);
+      // The instance dies without disconnecting anyone: its heartbeats just stop.
+      const diedAt = Date.now();
+      await dying.close();
+      await waitFor(() => events.includes('bob:false'), { what: 'bob offline after the TTL', timeoutMs: 6_000 });
+      assert.ok(Date.now() - diedAt >= 1_000, 'not before the connection TTL');
+      assert.deepEqual(events, ['bob:false'], 'offline published once');
+      assert.deepEqual(await survivor.presence.online('room_p'), []);
+    } finally {
+      await survivor.close();
+    }
+  });
+});
