@@ -1,0 +1,158 @@
+// The load generator, run in its own process by bench/fanout/run.ts: opens subscribers, reports when
+// they are all live, then (on "go" from stdin) publishes at a fixed total rate and measures delivery.
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import { percentiles } from '../stats.js';
+
+interface LoadConfig {
+  protocol: 'raw' | 'graphql';
+  wsUrl: string;
+  publishUrl: string;
+  publish: 'raw' | 'graphql';
+  token?: string;
+  rooms: string[];
+  subscribers: number;
+  ratePerSecond: number;
+  durationMs: number;
+  subscribeQuery: string;
+  /** For graphql targets: a mutation with $roomId and $body. */
+  publishQuery: string;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
+const now = () => performance.timeOrigin + performance.now();
+const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+interface Subscriber {
+  roomId: string;
+  received: Set<number>;
+  duplicates: number;
+  warm: boolean;
+}
+const subscribers: Subscriber[] = [];
+const sockets: WebSocket[] = [];
+const latencies: number[] = [];
+let deliveries = 0;
+
+/** Bodies are `<phase>:<index>:<sent at ms>`; warm-up messages only prove the subscriber is live. */
+const onBody = (subscriber: Subscriber, body: string) => {
+  const [phase, index, sentAt] = body.split(':');
+  if (phase === 'warm') {
+    subscriber.warm = true;
+    return;
+  }
+  const id = Number(index);
+  if (subscriber.received.has(id)) subscriber.duplicates += 1;
+  subscriber.received.add(id);
+  deliveries += 1;
+  latencies.push(now() - Number(sentAt));
+};
+
+const bodyOf = (data: string): string | undefined => {
+  const frame = JSON.parse(data) as { body?: string; type?: string; payload?: { data?: { messageAdded?: { body: string } } } };
+  if (config.protocol === 'raw') return frame.body;
+  if (frame.type === 'connection_ack' || frame.type === 'ping' || frame.type === 'pong') return undefined;
+  return frame.payload?.data?.messageAdded?.body;
+};
+
+const connect = (roomId: string) =>
+  new Promise<void>((resolve, reject) => {
+    const subscriber: Subscriber = { roomId, received: new Set(), duplicates: 0, warm: false };
+    subscribers.push(subscriber);
+    const url = config.protocol === 'raw' ? `${config.wsUrl}?room=${encodeURIComponent(roomId)}` : config.wsUrl;
+    const socket = new WebSocket(url, config.protocol === 'graphql' ? 'graphql-transport-ws' : undefined);
+    sockets.push(socket);
+    socket.on('error', reject);
+    socket.on('open', () => {
+      if (config.protocol === 'graphql') {
+        socket.send(JSON.stringify({ type: 'connection_init', payload: config.token ? { authorization: `Bearer ${config.token}` } : {} }));
+      }
+    });
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (config.protocol === 'graphql' && text.includes('"connection_ack"')) {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: config.subscribeQuery, variables: { roomId } } }));
+        resolve();
+        return;
+      }
+      if (config.protocol === 'graphql' && text.includes('"type":"ping"')) {
+        socket.send('{"type":"pong"}');
+        return;
+      }
+      if (config.protocol === 'raw' && text.includes('"ready"')) {
+        resolve();
+        return;
+      }
+      const body = bodyOf(text);
+      if (body !== undefined) onBody(subscriber, body);
+    });
+  });
+
+const publish = async (roomId: string, body: string) => {
+  const response =
+    config.publish === 'raw'
+      ? await fetch(config.publishUrl, { method: 'POST', body: JSON.stringify({ roomId, body }) })
+      : await fetch(config.publishUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) },
+          body: JSON.stringify({ query: config.publishQuery, variables: { roomId, body } }),
+        });
+  if (!response.ok) throw new Error(`publish answered ${response.status}: ${await response.text()}`);
+  await response.text();
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Connect in batches so the server is not hit by thousands of handshakes at once.
+for (let i = 0; i < config.subscribers; i += 200) {
+  await Promise.all(Array.from({ length: Math.min(200, config.subscribers - i) }, (_, j) => connect(config.rooms[(i + j) % config.rooms.length] ?? '')));
+}
+// Warm up until every subscriber has seen a message of its room: then all are live on the server.
+const warmDeadline = Date.now() + 60_000;
+while (subscribers.some((s) => !s.warm)) {
+  if (Date.now() > warmDeadline) throw new Error(`${subscribers.filter((s) => !s.warm).length} subscribers never became live`);
+  await Promise.all(config.rooms.map((roomId) => publish(roomId, `warm:0:${now()}`)));
+  await sleep(200);
+}
+say({ msg: 'subscribed', subscribers: subscribers.length });
+
+await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+
+// The measured phase: messages round-robin over rooms at a fixed total rate.
+const expectedByRoom = new Map<string, number[]>();
+const intervalMs = 1_000 / config.ratePerSecond;
+const started = now();
+let index = 0;
+const inFlight: Promise<void>[] = [];
+while (now() - started < config.durationMs) {
+  const due = started + index * intervalMs;
+  if (due > now()) await sleep(due - now());
+  const roomId = config.rooms[index % config.rooms.length] ?? '';
+  expectedByRoom.set(roomId, [...(expectedByRoom.get(roomId) ?? []), index]);
+  inFlight.push(publish(roomId, `m:${index}:${now()}`));
+  index += 1;
+}
+await Promise.all(inFlight);
+const publishSeconds = (now() - started) / 1_000;
+const expectedDeliveries = subscribers.reduce((sum, s) => sum + (expectedByRoom.get(s.roomId)?.length ?? 0), 0);
+const drainDeadline = Date.now() + 10_000;
+while (deliveries < expectedDeliveries && Date.now() < drainDeadline) await sleep(20);
+
+let lost = 0;
+let duplicated = 0;
+for (const subscriber of subscribers) {
+  for (const id of expectedByRoom.get(subscriber.roomId) ?? []) if (!subscriber.received.has(id)) lost += 1;
+  duplicated += subscriber.duplicates;
+}
+say({
+  msg: 'done',
+  published: index,
+  deliveries,
+  expectedDeliveries,
+  deliveriesPerSecond: deliveries / publishSeconds,
+  lost,
+  duplicated,
+  latencyMs: percentiles(latencies),
+});
+for (const socket of sockets) socket.terminate();
+process.exit(0);

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+
+// Linux /proc accounting of another process: CPU from /proc/<pid>/stat (utime + stime, in clock ticks),
+// resident memory from /proc/<pid>/status (VmRSS, in kB).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export const cpuMicros = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may contain spaces; fields after it start past the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+};
+
+export const rssBytes = (pid: number): number => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+};

@@ -1,0 +1,247 @@
+// Fan-out benchmark: the same load against four targets in one invocation.
+//   npm run bench                                  (2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
+//   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
+//   npm run bench -- --targets raw,memory         (a subset)
+// Only ratios within one run mean much: the load generator shares the machine with the server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { signToken } from '../../src/auth/jwt.js';
+import { startRedis } from '../../test/helpers/redis-server.js';
+import { round } from '../stats.js';
+import { cpuMicros, rssBytes } from './proc-stats.js';
+import { measureResume } from './resume.js';
+
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '2000' },
+    rooms: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '100' },
+    'duration-ms': { type: 'string', default: '8000' },
+    targets: { type: 'string', default: 'raw,yoga,memory,redis' },
+    'resume-messages': { type: 'string', default: '10000' },
+    out: { type: 'string', default: 'bench/results/fanout' },
+  },
+});
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const SECRET = 'bench-secret-0123456789abcdef';
+const subscribers = Number(values.subscribers);
+const roomCount = Number(values.rooms);
+const ratePerSecond = Number(values.rate);
+const durationMs = Number(values['duration-ms']);
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+});
+
+/** Starts a server script and resolves with its pid and port once it prints its listening line. */
+const startProcess = (script: string, env: Record<string, string> = {}) =>
+  new Promise<{ pid: number; port: number; child: ChildProcess }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { msg?: string; port?: number };
+        if (parsed.msg === 'listening' && typeof parsed.port === 'number' && child.pid) {
+          clearTimeout(timer);
+          resolve({ pid: child.pid, port: parsed.port, child });
+        }
+      } catch {
+        // not a log line of interest
+      }
+    });
+  });
+
+const stop = async (child: ChildProcess) => {
+  if (!child.pid || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+  children.delete(child);
+};
+
+const roomcastEnv = (extra: Record<string, string> = {}) => ({
+  PORT: '0',
+  NODE_ENV: 'production',
+  JWT_SECRET: SECRET,
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_MESSAGES: '999999/1',
+  RATE_LIMIT_ROOMS: '999999/1',
+  ...extra,
+});
+
+interface LoadResult {
+  published: number;
+  deliveries: number;
+  expectedDeliveries: number;
+  deliveriesPerSecond: number;
+  lost: number;
+  duplicated: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+}
+
+/** Runs the load generator against one target; measures the server processes around it. */
+const runLoad = async (options: {
+  serverPids: number[];
+  rssPid: number;
+  load: Record<string, unknown>;
+  /** Called when the measured window opens and closes (e.g. to count Redis commands in it). */
+  window?: { open(): Promise<void>; close(): Promise<void> };
+}): Promise<LoadResult & { cpuMicrosPerDelivery: number; rssBytesPerConnection: number }> => {
+  const rssBefore = rssBytes(options.rssPid);
+  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify({ subscribers, ratePerSecond, durationMs, ...options.load })], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.add(load);
+  const lines = createInterface({ input: load.stdout! });
+  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, unknown>));
+    load.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+  });
+  await next(); // subscribed
+  const rssAfter = rssBytes(options.rssPid);
+  await options.window?.open();
+  const cpuBefore = options.serverPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  load.stdin!.write('go\n');
+  const result = (await next()) as unknown as LoadResult;
+  const cpuAfter = options.serverPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  await options.window?.close();
+  children.delete(load);
+  return {
+    ...result,
+    cpuMicrosPerDelivery: (cpuAfter - cpuBefore) / Math.max(1, result.deliveries),
+    rssBytesPerConnection: (rssAfter - rssBefore) / subscribers,
+  };
+};
+
+const graphqlLoad = (port: number, rooms: string[], token: string | undefined, flavour: 'roomcast' | 'yoga') => ({
+  protocol: 'graphql',
+  publish: 'graphql',
+  wsUrl: `ws://127.0.0.1:${port}/graphql`,
+  publishUrl: `http://127.0.0.1:${port}/graphql`,
+  token,
+  rooms,
+  subscribeQuery: 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { seq body } }',
+  publishQuery:
+    flavour === 'roomcast'
+      ? 'mutation($roomId: ID!, $body: String!) { sendMessage(input: { roomId: $roomId, body: $body }) { seq } }'
+      : 'mutation($roomId: ID!, $body: String!) { sendMessage(roomId: $roomId, body: $body) { seq } }',
+});
+
+const createRooms = async (port: number, token: string) => {
+  const ids: string[] = [];
+  for (let i = 0; i < roomCount; i++) {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: `mutation { createRoom(input: { name: "bench-${i}" }) { id } }` }),
+    });
+    const body = (await response.json()) as { data: { createRoom: { id: string } } };
+    ids.push(body.data.createRoom.id);
+  }
+  return ids;
+};
+
+const results: Record<string, unknown> = {};
+const targets = (values.targets ?? '').split(',');
+const token = await signToken({ secret: SECRET, userId: 'bench', expiresInSec: 3_600 });
+const plainRooms = Array.from({ length: roomCount }, (_, i) => `room-${i}`);
+
+if (targets.includes('raw')) {
+  const server = await startProcess('bench/fanout/targets/raw-ws-server.ts');
+  results['raw'] = await runLoad({
+    serverPids: [server.pid],
+    rssPid: server.pid,
+    load: { protocol: 'raw', publish: 'raw', wsUrl: `ws://127.0.0.1:${server.port}/`, publishUrl: `http://127.0.0.1:${server.port}/publish`, rooms: plainRooms, subscribeQuery: '', publishQuery: '' },
+  });
+  await stop(server.child);
+  console.log('raw', JSON.stringify(results['raw']));
+}
+if (targets.includes('yoga')) {
+  const server = await startProcess('bench/fanout/targets/stock-yoga-server.ts', { NODE_ENV: 'production' });
+  results['yoga'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
+  await stop(server.child);
+  console.log('yoga', JSON.stringify(results['yoga']));
+}
+if (targets.includes('memory')) {
+  const server = await startProcess('src/main.ts', roomcastEnv());
+  const rooms = await createRooms(server.port, token);
+  results['memory'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
+  results['resume'] = await measureResume(server.port, token, Number(values['resume-messages']));
+  await stop(server.child);
+  console.log('memory', JSON.stringify(results['memory']));
+  console.log('resume', JSON.stringify(results['resume']));
+}
+if (targets.includes('redis')) {
+  const redis = await startRedis();
+  const env = roomcastEnv({ REDIS_URL: redis.url });
+  const publisher = await startProcess('src/main.ts', env);
+  const subscriberSide = await startProcess('src/main.ts', env);
+  const rooms = await createRooms(publisher.port, token);
+  const probe = new Redis(redis.url);
+  const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  let callsBefore = 0;
+  let callsAfter = 0;
+  const load = graphqlLoad(subscriberSide.port, rooms, token, 'roomcast');
+  const measured = await runLoad({
+    serverPids: [publisher.pid, subscriberSide.pid],
+    rssPid: subscriberSide.pid,
+    load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql` },
+    window: {
+      open: async () => {
+        callsBefore = await commandCalls();
+      },
+      close: async () => {
+        callsAfter = await commandCalls();
+      },
+    },
+  });
+  // Every command Redis ran in the measured window (including the instances' background heartbeat,
+  // sweep and timer polls, and the one INFO), per published message.
+  results['redis'] = { ...measured, redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)) };
+  probe.disconnect();
+  await stop(publisher.child);
+  await stop(subscriberSide.child);
+  await redis.stop();
+  console.log('redis', JSON.stringify(results['redis']));
+}
+
+type Row = LoadResult & { cpuMicrosPerDelivery: number; rssBytesPerConnection: number };
+const raw = results['raw'] as Row | undefined;
+const line = (name: string, key: string) => {
+  const row = results[key] as Row | undefined;
+  if (!row) return '';
+  const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
+  return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
+};
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+const table = [
+  `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s; ${machine}.`,
+  '',
+  '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | RSS KB per idle connection (× raw) |',
+  '| --- | --- | --- | --- | --- | --- |',
+  line('raw `ws` broadcast (the limit)', 'raw'),
+  line('stock yoga + graphql-ws + createPubSub', 'yoga'),
+  line('Roomcast, memory engine', 'memory'),
+  line('Roomcast, Redis, 2 instances', 'redis'),
+]
+  .filter((row) => row !== '')
+  .join('\n');
+const extras = [
+  results['redis'] ? `Redis commands per published message: ${(results['redis'] as { redisCommandsPerPublish: number }).redisCommandsPerPublish}` : '',
+  results['resume'] ? `Resume: ${JSON.stringify(results['resume'])}` : '',
+].filter(Boolean);
+console.log(`\n${table}\n\n${extras.join('\n')}`);
+mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+writeFileSync(`${values.out}.json`, `${JSON.stringify({ machine, parameters: { subscribers, roomCount, ratePerSecond, durationMs }, results }, null, 2)}\n`);
+writeFileSync(`${values.out}.md`, `${table}\n\n${extras.join('\n\n')}\n`);
+process.exit(0);
