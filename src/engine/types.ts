@@ -81,6 +81,11 @@ export interface TimerRecord {
   readonly endsAt: number | null;
   /** Remaining time while not RUNNING. */
   readonly pausedRemainingMs: number;
+  /**
+   * When the next tick or the finish is due while RUNNING, else null. Kept in the record (as well as in
+   * the engine's schedule) so that a scheduler holding a stale due entry sees that it is stale.
+   */
+  readonly nextDueAt: number | null;
   /** Bumped by every change and tick; lets transitions compare-and-set and streams drop duplicates. */
   readonly version: number;
 }

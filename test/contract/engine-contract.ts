@@ -57,6 +57,7 @@ const timer = (roomId: string, id: string, overrides: Partial<TimerRecord> = {})
   startedAt: 1_000,
   endsAt: 4_000,
   pausedRemainingMs: 3_000,
+  nextDueAt: 2_000,
   version: 1,
   ...overrides,
 });

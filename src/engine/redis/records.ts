@@ -36,6 +36,7 @@ const Timer = z.object({
   startedAt: z.number(),
   endsAt: z.number().nullable(),
   pausedRemainingMs: z.number(),
+  nextDueAt: z.number().nullable(),
   version: z.number(),
 });
 

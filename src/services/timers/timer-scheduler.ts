@@ -48,18 +48,19 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
   };
 
   const emit = async (timer: TimerRecord, dueAt: number) => {
-    if (timer.status !== 'RUNNING' || timer.endsAt === null) return;
+    // A due entry read before another instance emitted it is stale: the record says what is due now.
+    if (timer.status !== 'RUNNING' || timer.endsAt === null || timer.nextDueAt !== dueAt) return;
     const nowMs = clock.now();
     const event = dueEvent(timer.endsAt, dueAt, timer.tickMs, nowMs);
     const version = timer.version + 1;
     if (event.kind === 'finish') {
-      const next: TimerRecord = { ...timer, status: 'FINISHED', endsAt: null, pausedRemainingMs: 0, version };
+      const next: TimerRecord = { ...timer, status: 'FINISHED', endsAt: null, pausedRemainingMs: 0, nextDueAt: null, version };
       if (await engine.timers.transition(next, timer.version, null, { kind: 'timer', timer: next, remainingMs: 0, at: timer.endsAt })) {
         onEmit?.(timer.endsAt, nowMs);
       }
       return;
     }
-    const next: TimerRecord = { ...timer, version };
+    const next: TimerRecord = { ...timer, nextDueAt: event.nextDueAt, version };
     const tick = { kind: 'timer-tick', timer: next, remainingMs: event.remainingMs, at: event.at } as const;
     if (await engine.timers.transition(next, timer.version, event.nextDueAt, tick)) onEmit?.(event.at, nowMs);
   };

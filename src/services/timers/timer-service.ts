@@ -86,7 +86,7 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
       const nowMs = clock.now();
       const planned = change(timer, nowMs);
       if (!planned) return timer;
-      const next = { ...planned.next, version: timer.version + 1 };
+      const next = { ...planned.next, version: timer.version + 1, nextDueAt: planned.dueAt };
       if (await engine.timers.transition(next, timer.version, planned.dueAt, stateEvent(next, nowMs))) {
         if (planned.dueAt !== null) onScheduled(planned.dueAt);
         return next;
@@ -105,6 +105,7 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
       const nowMs = clock.now();
       const tickMs = input.tickMs ?? TICK_MS.default;
       const endsAt = nowMs + input.durationMs;
+      const dueAt = nextDueAt(endsAt, input.durationMs, tickMs);
       const timer: TimerRecord = {
         id: randomId('timer'),
         roomId: room.id,
@@ -117,9 +118,9 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
         startedAt: nowMs,
         endsAt,
         pausedRemainingMs: input.durationMs,
+        nextDueAt: dueAt,
         version: 1,
       };
-      const dueAt = nextDueAt(endsAt, input.durationMs, tickMs);
       if (!(await engine.timers.create(timer, dueAt, stateEvent(timer, nowMs), MAX_ACTIVE_TIMERS_PER_ROOM))) {
         throw new RoomcastError(ErrorCode.LimitExceeded, `A room may have at most ${MAX_ACTIVE_TIMERS_PER_ROOM} running or paused timers`, {
           limit: 'timersPerRoom',
