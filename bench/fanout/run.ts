@@ -2,6 +2,7 @@
 //   npm run bench                                  (2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
+//   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
 // Only ratios within one run mean much: the load generator shares the machine with the server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     'duration-ms': { type: 'string', default: '8000' },
     targets: { type: 'string', default: 'raw,yoga,memory,redis' },
     'resume-messages': { type: 'string', default: '10000' },
+    /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
+    profile: { type: 'string' },
     out: { type: 'string', default: 'bench/results/fanout' },
   },
 });
@@ -41,7 +44,8 @@ process.once('exit', () => {
 /** Starts a server script and resolves with its pid and port once it prints its listening line. */
 const startProcess = (script: string, env: Record<string, string> = {}) =>
   new Promise<{ pid: number; port: number; child: ChildProcess }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(child);
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

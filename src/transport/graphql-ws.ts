@@ -1,13 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
 import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
+import { subscribeDirect } from './direct-subscriptions.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -18,6 +19,8 @@ type ConnectionExtra = {
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
+  /** Set for subscriptions: where and under which id their frames are written directly. */
+  direct?: { socket: WebSocket; operationId: string; groupKey: string };
 }
 
 export interface GraphqlWsDeps {
@@ -39,6 +42,15 @@ export interface GraphqlWsTransport {
   connectionCount(): number;
 }
 
+/**
+ * Subscribers whose operations have the same text and the same variables (but for `after`, which only
+ * shapes the replay) get byte-identical payloads for an event, so one execution serves them all.
+ */
+const groupKeyOf = (payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): string => {
+  const { after: _after, ...variables } = payload.variables ?? {};
+  return `${payload.operationName ?? ''}\n${JSON.stringify(variables)}\n${payload.query}`;
+};
+
 const parseFailure = (error: unknown): GraphQLError[] => [
   new GraphQLError(error instanceof Error ? error.message : 'Query could not be parsed', {
     extensions: { code: ErrorCode.GraphqlParseFailed },
@@ -58,7 +70,12 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never, // rootValue is set in onSubscribe below
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      subscribe: (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        if (!root.direct) return root.subscribe(args) as never;
+        // Each event is executed with itself as root value.
+        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct }) as never;
+      },
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
@@ -72,7 +89,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const principal = ctx.extra.principal;
         if (!principal) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
         const enveloped = yoga.getEnveloped({
@@ -89,13 +106,17 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
+        const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
+        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          root.direct = { socket: ctx.extra.socket, operationId: id, groupKey: groupKeyOf(payload) };
+        }
         return {
           schema: enveloped.schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          rootValue: root,
         };
       },
       onError: (_ctx, _id, _payload, errors) => {

@@ -1,0 +1,117 @@
+import { createSourceEventStream, execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { maskError } from 'graphql-yoga';
+import type { WebSocket } from 'ws';
+import { ErrorCode } from '../errors/index.js';
+
+/**
+ * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
+ * event for every subscriber that shares the document and variables.
+ *
+ * Stock graphql-ws executes the selection, stringifies the result and writes the socket once per
+ * subscriber per event; in a busy room that GraphQL work dominates. Here each subscriber still pulls
+ * from its own room stream (which owns replay, gaps, ordering and access), but the payload of a live
+ * event is computed by the first subscriber of a group and reused by the rest; per subscriber only the
+ * envelope with its operation id is added. The iterator handed to graphql-ws never yields: it ends when
+ * the stream ends, and graphql-ws then sends `complete`, after every frame written here.
+ */
+
+// graphql-js executes a subscription document's selection like a query when given the event as root
+// value (as its own subscribe does per event). yoga's enveloped execute would start a new subscription.
+const execute = (args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> => graphqlExecute(args);
+
+/** Payloads by event object (shared by every local subscriber of a room) and then by group. */
+const payloadCache = new WeakMap<object, Map<string, string>>();
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+// The object every subscriber of a room receives for one event: a message record, or the event itself.
+const sharedIdentity = (item: unknown): object | undefined => {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const kind = (item as { kind?: unknown }).kind;
+  if (kind === 'message') return (item as { message?: object }).message;
+  return kind === 'error' ? undefined : item;
+};
+
+// Per-event errors from resolvers: ours carry a code and pass; anything else is masked, as yoga does.
+const maskResult = (result: ExecutionResult): ExecutionResult =>
+  result.errors ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : (maskError(error, 'Unexpected error.') as GraphQLError))) } : result;
+
+const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
+  ...result,
+  errors: result.errors?.map((error) => {
+    if (typeof error.extensions['code'] === 'string') return error;
+    const original = error.originalError;
+    // A resolver's unexpected failure is masked; anything else here is GraphQL rejecting the variables.
+    if (original && !(original instanceof GraphQLError)) return maskError(error, 'Unexpected error.') as GraphQLError;
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: ErrorCode.BadUserInput } });
+  }),
+});
+
+export interface DirectSubscription {
+  args: ExecutionArgs;
+  socket: WebSocket;
+  operationId: string;
+  /** Selections sharing this key produce identical payloads for the same event. */
+  groupKey: string;
+}
+
+export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
+  const source = await createSourceEventStream(subscription.args);
+  if (!isAsyncIterable(source)) return codeRequestErrors(source);
+  const events = source[Symbol.asyncIterator]();
+  const { socket, operationId, groupKey, args } = subscription;
+  const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+
+  const payloadFor = async (item: unknown): Promise<string> => {
+    const identity = sharedIdentity(item);
+    const cached = identity ? payloadCache.get(identity)?.get(groupKey) : undefined;
+    if (cached !== undefined) return cached;
+    const result = maskResult(await execute({ ...args, rootValue: item }));
+    const payload = JSON.stringify(result);
+    // Only clean results are shared; an error may depend on who asked.
+    if (identity && !(result as ExecutionResult).errors) {
+      let byGroup = payloadCache.get(identity);
+      if (!byGroup) payloadCache.set(identity, (byGroup = new Map()));
+      byGroup.set(groupKey, payload);
+    }
+    return payload;
+  };
+
+  let finished = false;
+  const drive = async (): Promise<void> => {
+    for (let next = await events.next(); !next.done && !finished; next = await events.next()) {
+      const payload = await payloadFor(next.value);
+      if (finished || socket.readyState !== socket.OPEN) break;
+      socket.send(`${prefix}${payload}}`);
+    }
+  };
+
+  const iterator: AsyncIterableIterator<never> = {
+    async next() {
+      if (!finished) {
+        try {
+          await drive();
+        } finally {
+          finished = true;
+          await events.return?.();
+        }
+      }
+      return { done: true, value: undefined };
+    },
+    async return() {
+      finished = true;
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      finished = true;
+      await events.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+};
