@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ErrorCode, RoomcastError } from '../errors/index.js';
@@ -22,7 +23,8 @@ export interface TokenVerifier {
 const unauthenticated = (message: string): RoomcastError => new RoomcastError(ErrorCode.Unauthenticated, message);
 
 export const createTokenVerifier = (secret: string, now: () => number = Date.now): TokenVerifier => {
-  const key = new TextEncoder().encode(secret);
+  // A KeyObject made once: given raw bytes, jose would import the key again on every verification.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   const verify = async (token: string): Promise<Principal> => {
     try {
       const { payload } = await jwtVerify(token, key, {

@@ -2,7 +2,7 @@ import type { Engine } from '../engine/types.js';
 import type { RoomService } from './rooms.js';
 import { parseMessageCursor } from './cursors.js';
 import type { PresenceHolder, PresenceService } from './presence/presence-service.js';
-import { openRoomStream, type PublicEventKind, type PublicRoomEvent, type StreamItem } from './room-stream.js';
+import { openRoomStream, type PublicEventKind, type PublicRoomEvent, type RoomStream } from './room-stream.js';
 
 export interface RoomStreamArgs {
   after?: string | null | undefined;
@@ -17,7 +17,7 @@ export interface RoomEventService {
    * the `after` cursor first when one is given. While the stream is open its connection holds the
    * viewer's presence in the room.
    */
-  open(viewer: PresenceHolder, roomId: string, args: RoomStreamArgs): Promise<AsyncIterableIterator<StreamItem>>;
+  open(viewer: PresenceHolder, roomId: string, args: RoomStreamArgs): Promise<RoomStream>;
 }
 
 export interface RoomEventServiceDeps {

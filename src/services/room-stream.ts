@@ -8,6 +8,17 @@ export type PublicEventKind = PublicRoomEvent['kind'];
 /** A stream yields events, and at most one final error after which it is done. */
 export type StreamItem = PublicRoomEvent | { kind: 'error'; error: RoomcastError };
 
+/**
+ * A consumer that can take a live item synchronously (write it to a socket at once); it answers false
+ * when it cannot, and the item then takes the ordinary queued path.
+ */
+export type LiveSink = (item: PublicRoomEvent) => boolean;
+
+/** Streams from `openRoomStream` accept a live sink under this key. */
+export const attachLiveSink = Symbol('attachLiveSink');
+
+export type RoomStream = AsyncIterableIterator<StreamItem> & { [attachLiveSink](sink: LiveSink): void };
+
 export interface RoomStreamOptions {
   engine: Pick<Engine, 'bus' | 'messages'>;
   roomId: string;
@@ -41,7 +52,7 @@ export interface RoomStreamOptions {
  * Hand-written rather than an async generator: a generator parked on `await` cannot be returned until
  * that await settles, so a client that unsubscribes from a quiet room would leak its listener.
  */
-export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncIterableIterator<StreamItem>> => {
+export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomStream> => {
   const { engine, roomId, viewerId, kinds, maxBuffered } = options;
   const catchUpPageSize = options.catchUpPageSize ?? 100;
   const inbox: RoomEventRecord[] = [];
@@ -50,6 +61,7 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
   let catchingUp = false;
   let done = false;
   let wake: (() => void) | undefined;
+  let sink: LiveSink | undefined;
 
   const signal = () => {
     const resume = wake;
@@ -67,6 +79,16 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
     }
     // Filtered on arrival so that a busy room costs an idle subscriber nothing it does not want.
     if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind) || options.accepts?.(event) === false) return;
+    // The hot path: a caught-up consumer parked on next() takes the next item synchronously, with no
+    // queue, promise or wake-up in between. Anything out of order takes the queued path below.
+    if (sink && wake && !catchingUp && inbox.length === 0 && ready.length === 0 && event.kind !== 'membership') {
+      if (event.kind !== 'message') {
+        if (sink(event)) return;
+      } else if (event.message.seq === nextSeq && sink(event)) {
+        nextSeq += 1;
+        return;
+      }
+    }
     if (inbox.length >= maxBuffered) {
       // Messages can be re-read from the log, so dropping them costs a read, never a loss.
       const kept = inbox.filter((queued) => queued.kind !== 'message');
@@ -140,7 +162,10 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<AsyncI
     return finish;
   };
 
-  const iterator: AsyncIterableIterator<StreamItem> = {
+  const iterator: RoomStream = {
+    [attachLiveSink](liveSink: LiveSink) {
+      sink = liveSink;
+    },
     async next() {
       for (;;) {
         if (done) return { done: true, value: undefined };

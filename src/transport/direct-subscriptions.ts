@@ -2,6 +2,7 @@ import { createSourceEventStream, execute as graphqlExecute, GraphQLError, type 
 import { maskError } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
+import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
@@ -63,20 +64,39 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const { socket, operationId, groupKey, args } = subscription;
   const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
 
-  const payloadFor = async (item: unknown): Promise<string> => {
+  const serialize = (item: unknown, result: ExecutionResult): string => {
+    const masked = maskResult(result);
+    const payload = JSON.stringify(masked);
     const identity = sharedIdentity(item);
-    const cached = identity ? payloadCache.get(identity)?.get(groupKey) : undefined;
-    if (cached !== undefined) return cached;
-    const result = maskResult(await execute({ ...args, rootValue: item }));
-    const payload = JSON.stringify(result);
     // Only clean results are shared; an error may depend on who asked.
-    if (identity && !(result as ExecutionResult).errors) {
+    if (identity && !masked.errors) {
       let byGroup = payloadCache.get(identity);
       if (!byGroup) payloadCache.set(identity, (byGroup = new Map()));
       byGroup.set(groupKey, payload);
     }
     return payload;
   };
+  const cachedPayload = (item: unknown): string | undefined => {
+    const identity = sharedIdentity(item);
+    return identity ? payloadCache.get(identity)?.get(groupKey) : undefined;
+  };
+  const payloadFor = async (item: unknown): Promise<string> => cachedPayload(item) ?? serialize(item, await execute({ ...args, rootValue: item }));
+
+  // Live items, synchronously: from the cache, or executed now when every resolver on the way is
+  // synchronous (as ours are); otherwise the stream queues the item for the loop below.
+  const sink: LiveSink = (item) => {
+    if (finished) return false;
+    let payload = cachedPayload(item);
+    if (payload === undefined) {
+      const result = execute({ ...args, rootValue: item });
+      if (result instanceof Promise) return false;
+      payload = serialize(item, result);
+    }
+    if (socket.readyState === socket.OPEN) socket.send(`${prefix}${payload}}`);
+    return true;
+  };
+  const attach = (events as Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>)[attachLiveSink];
+  attach?.call(events, sink);
 
   let finished = false;
   const drive = async (): Promise<void> => {
