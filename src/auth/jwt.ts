@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ErrorCode, RoomcastError } from '../errors/index.js';
@@ -22,19 +22,37 @@ export interface TokenVerifier {
 
 const unauthenticated = (message: string): RoomcastError => new RoomcastError(ErrorCode.Unauthenticated, message);
 
+// Verified tokens, by their exact text, until they expire: a client sends the same bearer token with
+// every request, and an HMAC check through WebCrypto costs more than serving a small request.
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export const createTokenVerifier = (secret: string, now: () => number = Date.now): TokenVerifier => {
-  // A KeyObject made once: given raw bytes, jose would import the key again on every verification.
-  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const verified = new Map<string, Principal>();
+  // A CryptoKey imported once: given raw bytes (or a KeyObject), jose would import it again on every
+  // verification, which costs more than the HMAC itself.
+  const key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const remember = (token: string, principal: Principal) => {
+    verified.set(token, principal);
+    if (verified.size > VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+  };
   const verify = async (token: string): Promise<Principal> => {
+    const known = verified.get(token);
+    if (known && (known.expiresAt === undefined || known.expiresAt > now())) return known;
+    if (known) verified.delete(token);
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await key, {
         algorithms: ['HS256'],
         currentDate: new Date(now()),
       });
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw unauthenticated('Token claims are invalid: `sub` (1…128 chars) is required');
       const { sub, name, exp } = claims.data;
-      return { userId: sub, name: name ?? sub, expiresAt: exp === undefined ? undefined : exp * 1000 };
+      const principal = { userId: sub, name: name ?? sub, expiresAt: exp === undefined ? undefined : exp * 1000 };
+      remember(token, principal);
+      return principal;
     } catch (error) {
       if (error instanceof RoomcastError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
