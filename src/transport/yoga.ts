@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -32,8 +31,8 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
     // the original error attached only in development.
     maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
     // GraphiQL's assets are served by this server (inlined), not fetched from a CDN, so it works offline
-    // and behind strict firewalls.
-    renderGraphiQL,
+    // and behind strict firewalls. The bundle is ~30 MB of strings: loaded on the first visit only.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: {
       title: 'Roomcast',
       subscriptionsProtocol: 'WS',
