@@ -8,6 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
+  'test/unit/jwt.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
   'test/unit/timer-math.test.ts',
@@ -26,10 +27,14 @@ export const testFiles = [
   'test/e2e/messages.test.ts',
   'test/e2e/history.test.ts',
   'test/e2e/subscriptions.test.ts',
+  'test/e2e/shared-delivery.test.ts',
   'test/e2e/http-surface.test.ts',
   'test/e2e/typed-client.test.ts',
   'test/e2e/timers.test.ts',
   'test/e2e/presence.test.ts',
+  // several server processes on one real redis-server
+  'test/e2e/multi-instance.test.ts',
+  'test/e2e/redis-recovery.test.ts',
 ];
 
 const run = (label, args) => {
