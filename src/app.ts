@@ -35,11 +35,12 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     onError: (error) => logger.error({ err: error }, 'background task failed'),
   });
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
+  const context = createContextFactory({ verifier, services, clock });
   const yoga = createRoomcastYoga({
     config,
     schema: buildExecutableSchema(),
     logger,
-    context: createContextFactory({ verifier, services, clock }),
+    context,
     isReady: async () => {
       try {
         await engine.ping();
@@ -57,6 +58,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     logger,
     maxPayloadBytes: config.limits.maxBodyBytes,
     keepAliveMs: config.limits.keepAliveMs,
+    context,
   });
 
   return {

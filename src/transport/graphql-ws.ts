@@ -8,6 +8,8 @@ import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
 import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
+import type { Context } from '../resolvers/context.js';
+import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
@@ -17,8 +19,8 @@ type ConnectionExtra = {
 };
 
 interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => unknown;
-  subscribe: (args: ExecutionArgs) => unknown;
+  execute?: (args: ExecutionArgs) => unknown;
+  subscribe?: (args: ExecutionArgs) => unknown;
   /** Set for subscriptions: where and under which id their frames are written directly. */
   direct?: { socket: WebSocket; operationId: string; groupKey: string };
 }
@@ -29,6 +31,8 @@ export interface GraphqlWsDeps {
   verifier: TokenVerifier;
   logger: Logger;
   maxPayloadBytes: number;
+  /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
+  context: (initial: InitialContext) => Promise<Context>;
   /**
    * Interval of protocol-level pings. A socket that has not answered one by the next is terminated, so a
    * peer that vanished without a close frame is noticed within two intervals.
@@ -65,14 +69,15 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs }: GraphqlWsDeps): GraphqlWsTransport => {
+export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never, // rootValue is set in onSubscribe below
+      // rootValue is always an EnvelopedRoot, set in onSubscribe below.
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute?.(args) as never,
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        if (!root.direct) return root.subscribe(args) as never;
+        if (!root.direct) return root.subscribe?.(args) as never;
         // Each event is executed with itself as root value.
         return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct }) as never;
       },
@@ -84,6 +89,8 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
           ctx.extra.principal = await verifier.verify(
             typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
           );
+          // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
+          Reflect.deleteProperty(ctx.extra, 'request');
           return true;
         } catch {
           return false;
@@ -106,10 +113,15 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
-        const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
+        const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
         if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
-          root.direct = { socket: ctx.extra.socket, operationId: id, groupKey: groupKeyOf(payload) };
+          // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
+          // state (its context and plugin instances), so that an idle subscriber stays small.
+          const direct = { socket: ctx.extra.socket, operationId: id, groupKey: groupKeyOf(payload) };
+          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
+          return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
+        const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {
           schema: enveloped.schema,
           document,
