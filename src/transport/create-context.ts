@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Clock } from '../lib/clock.js';
-import { randomId } from '../lib/random-id.js';
+import { createIdSequence } from '../lib/random-id.js';
 import type { Context } from '../resolvers/context.js';
 import type { Services } from '../services/index.js';
 
@@ -16,16 +16,17 @@ export interface InitialContext {
   connectionId?: string;
 }
 
-export const createContextFactory =
-  (deps: { verifier: TokenVerifier; services: Services; clock: Clock }) =>
-  async (initial: InitialContext): Promise<Context> => {
+export const createContextFactory = (deps: { verifier: TokenVerifier; services: Services; clock: Clock }) => {
+  const nextHttpConnectionId = createIdSequence('http');
+  return async (initial: InitialContext): Promise<Context> => {
     const principal =
       initial.principal ?? (await deps.verifier.verifyAuthorization(initial.request.headers.get('authorization')));
     await deps.services.users.remember({ id: principal.userId, name: principal.name });
     return {
       principal,
-      connectionId: initial.connectionId ?? randomId('http'),
+      connectionId: initial.connectionId ?? nextHttpConnectionId(),
       services: deps.services,
       clock: deps.clock,
     };
   };
+};
