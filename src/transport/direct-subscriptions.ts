@@ -3,6 +3,7 @@ import { maskError } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
+import { pullIterator } from '../lib/pull-iterator.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
@@ -107,31 +108,18 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     }
   };
 
-  const iterator: AsyncIterableIterator<never> = {
-    async next() {
-      if (!finished) {
-        try {
-          await drive();
-        } finally {
-          finished = true;
-          await events.return?.();
-        }
-      }
-      return { done: true, value: undefined };
-    },
-    async return() {
-      finished = true;
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      finished = true;
-      await events.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
+  const close = async () => {
+    finished = true;
+    await events.return?.();
   };
-  return iterator;
+  return pullIterator<never>(async () => {
+    if (!finished) {
+      try {
+        await drive();
+      } finally {
+        await close();
+      }
+    }
+    return { done: true, value: undefined };
+  }, close);
 };

@@ -2,6 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Engine, TimerChangedEvent, TimerRecord } from '../../engine/types.js';
 import type { PublicEventKind, StreamItem } from '../room-stream.js';
 import { stateEvent } from './timer-service.js';
+import { pullIterator } from '../../lib/pull-iterator.js';
 
 export type TimerStreamItem = TimerChangedEvent | Extract<StreamItem, { kind: 'error' }>;
 
@@ -32,42 +33,31 @@ export const openTimerStream = async (options: {
   let shownVersion = current.version;
   let finished = false;
 
-  const iterator: AsyncIterableIterator<TimerStreamItem> = {
-    async next() {
-      if (first) {
-        const item = first;
-        first = undefined;
-        if (item.kind !== 'error' && isFinal(item.timer)) finished = true;
-        return { done: false, value: item };
-      }
-      while (!finished) {
-        const result = await events.next();
-        if (result.done) break;
-        const item = result.value;
-        if (item.kind === 'error') {
-          finished = true;
-          return { done: false, value: item };
-        }
-        if ((item.kind !== 'timer' && item.kind !== 'timer-tick') || item.timer.version <= shownVersion) continue;
-        shownVersion = item.timer.version;
-        if (isFinal(item.timer)) finished = true;
-        return { done: false, value: item };
-      }
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-    async return() {
-      finished = true;
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      await events.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
+  const close = async () => {
+    finished = true;
+    await events.return?.();
   };
-  return iterator;
+  return pullIterator<TimerStreamItem>(async () => {
+    if (first) {
+      const item = first;
+      first = undefined;
+      if (item.kind !== 'error' && isFinal(item.timer)) finished = true;
+      return { done: false, value: item };
+    }
+    while (!finished) {
+      const result = await events.next();
+      if (result.done) break;
+      const item = result.value;
+      if (item.kind === 'error') {
+        finished = true;
+        return { done: false, value: item };
+      }
+      if ((item.kind !== 'timer' && item.kind !== 'timer-tick') || item.timer.version <= shownVersion) continue;
+      shownVersion = item.timer.version;
+      if (isFinal(item.timer)) finished = true;
+      return { done: false, value: item };
+    }
+    await close();
+    return { done: true, value: undefined };
+  }, close);
 };
