@@ -1,21 +1,39 @@
-// The typed Roomcast client: urql for queries and mutations over HTTP, graphql-ws for subscriptions,
-// with documents and result types generated from the server's schema (client/generated/).
-import { Client, fetchExchange, subscriptionExchange, type CombinedError } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+// The typed Roomcast client: queries and mutations over HTTP (urql's fetch exchange), subscriptions over
+// one graphql-ws socket, documents and result types generated from the server's schema (client/generated/).
+// On top of the raw operations it keeps what an app shows: the connection status, and per open room a
+// timeline that survives reconnects exactly once, optimistic sends, presence, typing and the countdown.
+import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
-import { createRoomMutation, joinRoomMutation, leaveRoomMutation, roomsQuery } from './operations/rooms.js';
-import {
-  messageAddedSubscription,
-  messagesQuery,
-  roomEventsSubscription,
-  sendMessageMutation,
-} from './operations/messages.js';
-import { viewerQuery } from './operations/viewer.js';
+import type { Client as WsClient } from 'graphql-ws';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { systemClientClock, type ClientClock } from './client-clock.js';
+import { createConnection, type ConnectionStatus } from './connection.js';
+import type { RoomcastClientError } from './errors.js';
+import { createHttpApi, type HttpApi, type Message } from './http-api.js';
+import { globalNetworkEvents, type NetworkEvents } from './network-events.js';
+import type { ObservableValue } from './observable-value.js';
+import { messageAddedSubscription, roomEventsSubscription } from './operations/messages.js';
+import type { viewerQuery } from './operations/viewer.js';
+import { openRoomSession, type RoomSession, type RoomSessionOptions } from './room-session.js';
+import { subscribeTyped } from './typed-subscribe.js';
 
 export * from './operations/messages.js';
+export * from './operations/presence.js';
 export * from './operations/rooms.js';
+export * from './operations/timers.js';
 export * from './operations/viewer.js';
 export type * from './generated/graphql.js';
+export { backoffDelayMs, type BackoffOptions } from './backoff.js';
+export type { ClientClock } from './client-clock.js';
+export type { ConnectionStatus } from './connection.js';
+export { ClientErrorCode, RoomcastClientError } from './errors.js';
+export type { Message, Timer } from './http-api.js';
+export type { NetworkEvents } from './network-events.js';
+export type { ObservableValue } from './observable-value.js';
+export type { OutgoingMessage } from './outbox.js';
+export type { Person } from './people.js';
+export type { RoomSession, RoomSessionOptions, TimelineEntry } from './room-session.js';
+export type { CountdownView } from './server-countdown.js';
 
 export interface RoomcastClientOptions {
   /** The HTTP endpoint, e.g. `http://127.0.0.1:4000/graphql`; the WebSocket URL is derived from it. */
@@ -24,29 +42,22 @@ export interface RoomcastClientOptions {
   token: string;
   /** A WebSocket constructor where there is no global one (Node 20: `import WebSocket from 'ws'`). */
   webSocketImpl?: unknown;
-  /** graphql-ws reconnect attempts after a drop (default 5). */
+  /** Reconnect attempts after a drop before the status becomes `disconnected` (default: never give up). */
   retryAttempts?: number;
+  /** Delays between reconnects and between resends (default 250 ms doubling to at most 10 s, full jitter). */
+  backoff?: Partial<BackoffOptions>;
+  /** Client pings every this many ms (default 10,000); a ping unanswered for `pongTimeoutMs` drops the socket. */
+  keepAliveMs?: number;
+  pongTimeoutMs?: number;
+  /** An HTTP request without an answer after this long counts as a network failure (default 15,000). */
+  requestTimeoutMs?: number;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  clock?: ClientClock;
+  /** Online/offline signals (default: the browser's window events; none in Node). */
+  network?: NetworkEvents;
 }
 
-/** A GraphQL error answered by the server, with its stable `extensions.code`. */
-export class RoomcastClientError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    override readonly cause?: CombinedError,
-  ) {
-    super(message);
-    this.name = 'RoomcastClientError';
-  }
-}
-
-const toClientError = (error: CombinedError): RoomcastClientError => {
-  const first = error.graphQLErrors[0];
-  const code = typeof first?.extensions['code'] === 'string' ? first.extensions['code'] : 'NETWORK_ERROR';
-  return new RoomcastClientError(code, first?.message ?? error.message, error);
-};
-
-export type Message = ResultOf<typeof sendMessageMutation>['sendMessage'];
 export type RoomEvent = ResultOf<typeof roomEventsSubscription>['roomEvents'];
 
 export interface SubscriptionHandlers<T> {
@@ -55,36 +66,60 @@ export interface SubscriptionHandlers<T> {
   complete?(): void;
 }
 
-export interface RoomcastClient {
+export interface RoomcastClient extends HttpApi {
   readonly urql: Client;
   readonly ws: WsClient;
-  viewer(): Promise<ResultOf<typeof viewerQuery>>;
-  createRoom(input: VariablesOf<typeof createRoomMutation>['input']): Promise<ResultOf<typeof createRoomMutation>['createRoom']>;
-  joinRoom(roomId: string): Promise<ResultOf<typeof joinRoomMutation>['joinRoom']>;
-  leaveRoom(roomId: string): Promise<ResultOf<typeof leaveRoomMutation>['leaveRoom']>;
-  rooms(variables?: VariablesOf<typeof roomsQuery>): Promise<ResultOf<typeof roomsQuery>['rooms']>;
-  sendMessage(input: VariablesOf<typeof sendMessageMutation>['input']): Promise<Message>;
-  messages(variables: VariablesOf<typeof messagesQuery>): Promise<ResultOf<typeof messagesQuery>['messages']>;
+  readonly status: ObservableValue<ConnectionStatus>;
+  /** Why the status is `disconnected` when the client was not closed on purpose (e.g. UNAUTHENTICATED). */
+  readonly failure: ObservableValue<RoomcastClientError | null>;
   /** Messages of a room, replayed after `after` when given, then live. Returns an unsubscribe function. */
   onMessage(variables: VariablesOf<typeof messageAddedSubscription>, handlers: SubscriptionHandlers<Message>): () => void;
   onRoomEvent(variables: VariablesOf<typeof roomEventsSubscription>, handlers: SubscriptionHandlers<RoomEvent>): () => void;
-  /** Closes the socket and stops reconnecting. */
+  /** Joins (by default) and opens a room: its timeline, people and countdown, kept current over reconnects. */
+  openRoom(roomId: string, options?: Partial<RoomSessionOptions>): Promise<RoomSession>;
+  /** Closes every open room and the socket, and stops reconnecting. */
   close(): Promise<void>;
 }
 
+const DEFAULT_ROOM_OPTIONS: Omit<RoomSessionOptions, 'backoff'> = {
+  historySize: 50,
+  keepMessages: 500,
+  sendMaxAttempts: 20,
+  typingRenewMs: 2_500,
+  typingIdleMs: 4_000,
+  join: true,
+};
+
 export const createRoomcastClient = (options: RoomcastClientOptions): RoomcastClient => {
-  const authorization = `Bearer ${options.token}`;
-  const ws = createWsClient({
+  const clock = options.clock ?? systemClientClock;
+  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const connection = createConnection({
     url: options.url.replace(/^http/, 'ws'),
-    connectionParams: { authorization },
-    retryAttempts: options.retryAttempts ?? 5,
-    ...(options.webSocketImpl === undefined ? {} : { webSocketImpl: options.webSocketImpl }),
+    token: options.token,
+    webSocketImpl: options.webSocketImpl,
+    retryAttempts: options.retryAttempts ?? Number.POSITIVE_INFINITY,
+    backoff,
+    keepAliveMs: options.keepAliveMs ?? 10_000,
+    pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
+    clock,
+    network: options.network ?? globalNetworkEvents(),
   });
+  const { ws } = connection;
+  const baseFetch = options.fetch ?? fetch;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const urql = new Client({
     url: options.url,
     // Real-time data changes under any cache; every request goes to the server.
     requestPolicy: 'network-only',
-    fetchOptions: () => ({ headers: { authorization } }),
+    // One method for every operation keeps requests uniform (and tokens out of URLs and access logs).
+    preferGetMethod: false,
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${options.token}` } }),
+    // urql aborts on teardown through init.signal; a request that never answers is cut by the timeout.
+    fetch: (input, init) =>
+      baseFetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs),
+      }),
     exchanges: [
       subscriptionExchange({
         forwardSubscription: (request) => ({
@@ -94,42 +129,54 @@ export const createRoomcastClient = (options: RoomcastClientOptions): RoomcastCl
       fetchExchange,
     ],
   });
+  const api = createHttpApi(urql);
+  const sessions = new Set<RoomSession>();
+  let viewer: Promise<ResultOf<typeof viewerQuery>['viewer']> | undefined;
 
-  const run = async <T>(promise: PromiseLike<{ data?: T | undefined; error?: CombinedError | undefined }>): Promise<T> => {
-    const result = await promise;
-    if (result.error) throw toClientError(result.error);
-    if (result.data === undefined) throw new RoomcastClientError('NO_DATA', 'The server answered without data');
-    return result.data;
-  };
-
-  const subscribe = <T, R>(
-    source: ReturnType<Client['subscription']>,
-    pick: (data: R) => T,
-    handlers: SubscriptionHandlers<T>,
-  ): (() => void) => {
-    const { unsubscribe } = source.subscribe((result) => {
-      if (result.error) handlers.error?.(toClientError(result.error));
-      else if (result.data) handlers.next(pick(result.data as R)); // typed by the document passed in
-    });
-    return unsubscribe;
-  };
+  const forward = <T>(handlers: SubscriptionHandlers<T>) => ({
+    error: (error: RoomcastClientError) => handlers.error?.(error),
+    complete: () => handlers.complete?.(),
+  });
 
   return {
+    ...api,
     urql,
     ws,
-    viewer: () => run(urql.query(viewerQuery, {})),
-    createRoom: async (input) => (await run(urql.mutation(createRoomMutation, { input }))).createRoom,
-    joinRoom: async (roomId) => (await run(urql.mutation(joinRoomMutation, { roomId }))).joinRoom,
-    leaveRoom: async (roomId) => (await run(urql.mutation(leaveRoomMutation, { roomId }))).leaveRoom,
-    rooms: async (variables = {}) => (await run(urql.query(roomsQuery, variables))).rooms,
-    sendMessage: async (input) => (await run(urql.mutation(sendMessageMutation, { input }))).sendMessage,
-    messages: async (variables) => (await run(urql.query(messagesQuery, variables))).messages,
+    status: connection.status,
+    failure: connection.failure,
     onMessage: (variables, handlers) =>
-      subscribe(urql.subscription(messageAddedSubscription, variables), (data: ResultOf<typeof messageAddedSubscription>) => data.messageAdded, handlers),
+      subscribeTyped(ws, messageAddedSubscription, () => variables, { next: (data) => handlers.next(data.messageAdded), ...forward(handlers) }),
     onRoomEvent: (variables, handlers) =>
-      subscribe(urql.subscription(roomEventsSubscription, variables), (data: ResultOf<typeof roomEventsSubscription>) => data.roomEvents, handlers),
+      subscribeTyped(ws, roomEventsSubscription, () => variables, { next: (data) => handlers.next(data.roomEvents), ...forward(handlers) }),
+    async openRoom(roomId, roomOptions = {}) {
+      viewer ??= api.viewer().then((data) => data.viewer);
+      // A failed viewer read must not stick: the next openRoom asks again.
+      const me = await viewer.catch((error: unknown) => {
+        viewer = undefined;
+        throw error;
+      });
+      const session = await openRoomSession({
+        roomId,
+        viewer: me,
+        api,
+        connection,
+        clock,
+        options: { ...DEFAULT_ROOM_OPTIONS, ...roomOptions, backoff },
+      });
+      sessions.add(session);
+      const close = session.close;
+      return {
+        ...session,
+        close() {
+          sessions.delete(session);
+          close();
+        },
+      };
+    },
     async close() {
-      await ws.dispose();
+      for (const session of [...sessions]) session.close();
+      sessions.clear();
+      await connection.dispose();
     },
   };
 };

@@ -39,6 +39,7 @@ export const roomEventsSubscription = graphql(`
     roomEvents(roomId: $roomId, after: $after) {
       __typename
       ... on MessageAdded { message { ...MessageFields } }
+      ... on TimerChanged { timer { ...TimerFields } }
     }
   }
 `);

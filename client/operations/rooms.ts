@@ -33,3 +33,9 @@ export const roomsQuery = graphql(`
     }
   }
 `);
+
+export const roomQuery = graphql(`
+  query Room($id: ID!) {
+    room(id: $id) { id name private owner { id name } members { id name } }
+  }
+`);

@@ -1,0 +1,277 @@
+// Everything an app shows for one open room, kept current over reconnects: the timeline (messages in
+// seq order, each once, then the viewer's outgoing ones), who is online and typing, and the shared
+// countdown. One `roomEvents` subscription carries messages and timer changes and is resubscribed by the
+// connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
+// Until the room has a first message there is no cursor: the stream is live-only and history is read
+// after each (re)subscribe instead (see catchUpWhileCursorless below and message-log.ts).
+import type { BackoffOptions } from './backoff.js';
+import type { ClientClock } from './client-clock.js';
+import type { Connection } from './connection.js';
+import { RoomcastClientError } from './errors.js';
+import type { HttpApi, Message, Timer } from './http-api.js';
+import { createMessageLog } from './message-log.js';
+import { createValue, type ObservableValue } from './observable-value.js';
+import { roomEventsSubscription } from './operations/messages.js';
+import { presenceSubscription, typingSubscription } from './operations/presence.js';
+import { timerTickedSubscription } from './operations/timers.js';
+import { createOutbox, type OutgoingMessage } from './outbox.js';
+import { createPeopleSet, type Person } from './people.js';
+import { createServerCountdown, type CountdownView } from './server-countdown.js';
+import { subscribeTyped } from './typed-subscribe.js';
+import { createTypingNotifier } from './typing-notifier.js';
+
+export interface TimelineEntry {
+  /** The message id once the server has it; the clientId while it is outgoing. */
+  key: string;
+  /** `sent`: stored by the server and delivered by the stream, in seq order. */
+  status: 'sent' | 'pending' | 'failed';
+  seq: number | null;
+  body: string;
+  author: Person;
+  clientId: string | null;
+  createdAt: string | null;
+  /** The server's (or the client's) error code of a `failed` message. */
+  errorCode: string | null;
+}
+
+export interface RoomSessionOptions {
+  /** Messages of history shown when the room opens (at most 100). */
+  historySize: number;
+  /** Messages kept in `timeline`; older ones drop off the front (`onMessage` still sees every one). */
+  keepMessages: number;
+  backoff: BackoffOptions;
+  sendMaxAttempts: number;
+  typingRenewMs: number;
+  typingIdleMs: number;
+  /** Join the room first (public rooms); false to only read a room the viewer already belongs to. */
+  join: boolean;
+}
+
+export interface RoomSession {
+  readonly room: { id: string; name: string; private: boolean };
+  readonly timeline: ObservableValue<readonly TimelineEntry[]>;
+  /** Online members, the viewer included. */
+  readonly online: ObservableValue<readonly Person[]>;
+  /** Members typing now, the viewer excluded. */
+  readonly typing: ObservableValue<readonly Person[]>;
+  readonly countdown: ObservableValue<CountdownView | null>;
+  /** Set when a stream of the room ended with an error (e.g. NOT_FOUND after leaving). */
+  readonly error: ObservableValue<RoomcastClientError | null>;
+  /** Every message from the opening history on, once each, in seq order. Returns the unsubscribe. */
+  onMessage(listener: (message: Message) => void): () => void;
+  /** Sends optimistically; returns the clientId the timeline shows it under. */
+  send(body: string): string;
+  /** Sends a failed message again, under the same clientId. */
+  retry(clientId: string): void;
+  /** Call on every keystroke in the composer. */
+  typingKeystroke(): void;
+  startCountdown(durationMs: number, label?: string): Promise<Timer>;
+  pauseCountdown(): Promise<Timer>;
+  resumeCountdown(): Promise<Timer>;
+  stopCountdown(): Promise<Timer>;
+  /** The cursor of the last delivered message. */
+  cursor(): string | undefined;
+  close(): void;
+}
+
+export interface RoomSessionDeps {
+  roomId: string;
+  viewer: Person;
+  api: HttpApi;
+  connection: Connection;
+  clock: ClientClock;
+  options: RoomSessionOptions;
+}
+
+const PAGE_SIZE = 100;
+const CURSORLESS_CATCH_UP_MS = [0, 250, 1_000, 3_000];
+
+const sentEntry = (message: Message): TimelineEntry => ({
+  key: message.id,
+  status: 'sent',
+  seq: message.seq,
+  body: message.body,
+  author: message.author,
+  clientId: message.clientId,
+  createdAt: message.createdAt,
+  errorCode: null,
+});
+
+const outgoingEntry = (viewer: Person) => (message: OutgoingMessage): TimelineEntry => ({
+  key: message.clientId,
+  status: message.status,
+  seq: null,
+  body: message.body,
+  author: viewer,
+  clientId: message.clientId,
+  createdAt: null,
+  errorCode: message.errorCode,
+});
+
+export const openRoomSession = async ({ roomId, viewer, api, connection, clock, options }: RoomSessionDeps): Promise<RoomSession> => {
+  const room = options.join ? await api.joinRoom(roomId) : await api.room(roomId);
+  if (!room) throw new RoomcastClientError('NOT_FOUND', 'Room not found');
+  const history = await api.messages({ roomId, last: Math.min(options.historySize, PAGE_SIZE) });
+  const { ws } = connection;
+
+  const error = createValue<RoomcastClientError | null>(null);
+  const listeners = new Set<(message: Message) => void>();
+  const sent: TimelineEntry[] = history.edges.map((edge) => sentEntry(edge.node));
+  const timeline = createValue<readonly TimelineEntry[]>([]);
+  const outbox = createOutbox({
+    send: (body, clientId) => api.sendMessage({ roomId, body, clientId }),
+    pause: connection.pause,
+    backoff: options.backoff,
+    maxAttempts: options.sendMaxAttempts,
+  });
+  const publishTimeline = () => timeline.set([...sent, ...outbox.messages.get().map(outgoingEntry(viewer))]);
+
+  const last = history.edges.at(-1)?.node;
+  const log = createMessageLog<Message>({
+    start: { seq: last?.seq ?? 0, cursor: last?.cursor },
+    fetchAfter: async (after) => {
+      const page = await api.messages({ roomId, first: PAGE_SIZE, after });
+      return { messages: page.edges.map((edge) => edge.node), hasNextPage: page.pageInfo.hasNextPage };
+    },
+    deliver: (message) => {
+      sent.push(sentEntry(message));
+      if (sent.length > options.keepMessages) sent.splice(0, sent.length - options.keepMessages);
+      // Confirming changes the outbox, whose listener republishes the timeline; otherwise publish here.
+      const confirmed = message.author.id === viewer.id && message.clientId !== null && outbox.confirm(message.clientId);
+      if (!confirmed) publishTimeline();
+      for (const listener of [...listeners]) listener(message);
+    },
+    pause: connection.pause,
+    backoff: options.backoff,
+    onError: () => undefined,
+  });
+  const unwatchOutbox = outbox.messages.subscribe(publishTimeline);
+
+  const countdown = createServerCountdown({
+    subscribeTicks: (timerId, next) =>
+      subscribeTyped(ws, timerTickedSubscription, () => ({ timerId }), {
+        next: (data) => next(data.timerTicked),
+        error: (cause) => error.set(cause),
+        complete: () => undefined,
+      }),
+  });
+  const refreshTimers = async () => {
+    for (const timer of await api.roomTimers(roomId)) countdown.consider(timer);
+  };
+
+  // A stream without a cursor (no message seen yet) is live-only, and nothing tells when the server has
+  // started it. History is read right after each (re)subscribe and again a few times while the
+  // subscription surely becomes active, so a message stored in between shows without waiting for a later
+  // one. Once a message has been delivered the cursor makes the server replay, and these reads stop.
+  let catchUpTimers: (() => void)[] = [];
+  const cancelCatchUps = () => {
+    for (const cancel of catchUpTimers) cancel();
+    catchUpTimers = [];
+  };
+  const catchUpWhileCursorless = () => {
+    cancelCatchUps();
+    for (const delayMs of CURSORLESS_CATCH_UP_MS) {
+      catchUpTimers.push(
+        clock.setTimeout(() => {
+          if (log.cursor() === undefined) log.catchUp();
+        }, delayMs),
+      );
+    }
+  };
+
+  const online = createPeopleSet();
+  const typing = createPeopleSet(viewer.id);
+  const unsubscribes: (() => void)[] = [];
+
+  const subscribeRoomEvents = () =>
+    subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
+      next: ({ roomEvents: event }) => {
+        if (event.__typename === 'MessageAdded') log.accept(event.message);
+        else if (event.__typename === 'TimerChanged') countdown.consider(event.timer);
+      },
+      error: (cause) => {
+        // The server ends a stream that fell too far behind; it resumes from the cursor like a reconnect.
+        if (cause.code === 'SLOW_CONSUMER') unsubscribes.push(subscribeRoomEvents());
+        else error.set(cause);
+      },
+      complete: () => undefined,
+    });
+  unsubscribes.push(
+    subscribeRoomEvents(),
+    subscribeTyped(ws, presenceSubscription, () => ({ roomId }), {
+      next: ({ presence }) => online.apply(presence.user, presence.online),
+      error: (cause) => error.set(cause),
+      complete: () => undefined,
+    }),
+    subscribeTyped(ws, typingSubscription, () => ({ roomId }), {
+      next: ({ typing: event }) => typing.apply(event.user, event.typing),
+      error: (cause) => error.set(cause),
+      complete: () => undefined,
+    }),
+    // Presence and typing streams start over with a snapshot on the new socket; timer changes are not
+    // replayed, so the room's timer list is read again.
+    connection.onReconnected(() => {
+      online.reset();
+      typing.reset();
+      refreshTimers().catch(() => undefined);
+      catchUpWhileCursorless();
+    }),
+    () => cancelCatchUps(),
+  );
+  catchUpWhileCursorless();
+  await refreshTimers();
+
+  const typingNotifier = createTypingNotifier({
+    setTyping: (value) => api.setTyping(roomId, value),
+    clock,
+    renewMs: options.typingRenewMs,
+    idleMs: options.typingIdleMs,
+  });
+
+  const currentTimerId = (): string => {
+    const current = countdown.value.get();
+    if (!current) throw new RoomcastClientError('NOT_FOUND', 'The room has no countdown');
+    return current.id;
+  };
+  const control = async (change: (id: string) => Promise<Timer>) => {
+    const timer = await change(currentTimerId());
+    countdown.consider(timer);
+    return timer;
+  };
+
+  return {
+    room: { id: room.id, name: room.name, private: room.private },
+    timeline,
+    online: online.people,
+    typing: typing.people,
+    countdown: countdown.value,
+    error,
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send(body) {
+      typingNotifier.stop();
+      return outbox.send(body);
+    },
+    retry: (clientId) => outbox.retry(clientId),
+    typingKeystroke: () => typingNotifier.keystroke(),
+    startCountdown: async (durationMs, label) => {
+      const timer = await api.startTimer({ roomId, durationMs, ...(label === undefined ? {} : { label }) });
+      countdown.consider(timer);
+      return timer;
+    },
+    pauseCountdown: () => control(api.pauseTimer),
+    resumeCountdown: () => control(api.resumeTimer),
+    stopCountdown: () => control(api.stopTimer),
+    cursor: () => log.cursor(),
+    close() {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      unwatchOutbox();
+      log.close();
+      outbox.close();
+      countdown.close();
+      typingNotifier.stop();
+    },
+  };
+};
