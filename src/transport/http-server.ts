@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors/index.js';
+import { createDemoStatic } from './demo-static.js';
 import type { RoomcastYoga } from './yoga.js';
 
 const refuseTooLarge = (res: ServerResponse, maxBodyBytes: number): void => {
@@ -14,8 +15,10 @@ const refuseTooLarge = (res: ServerResponse, maxBodyBytes: number): void => {
  * Node's HTTP server in front of yoga. A body whose declared length is over the limit is refused before
  * it is read; a chunked body is counted as it streams and the connection is cut once it passes the limit.
  */
-export const createHttpServer = (yoga: RoomcastYoga, maxBodyBytes: number): Server =>
-  createServer((req: IncomingMessage, res: ServerResponse) => {
+export const createHttpServer = (yoga: RoomcastYoga, maxBodyBytes: number): Server => {
+  const serveDemo = createDemoStatic();
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (serveDemo(req, res)) return;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
       refuseTooLarge(res, maxBodyBytes);
@@ -34,3 +37,4 @@ export const createHttpServer = (yoga: RoomcastYoga, maxBodyBytes: number): Serv
     }
     void yoga(req, res);
   });
+};

@@ -1,0 +1,60 @@
+// The quiz-room page: sign in with a pasted development token (or `#token=` in the URL), create or join
+// a room, then chat, see who is online and typing, and run the shared countdown. All real-time state
+// comes from the typed Roomcast client; this page only renders it.
+import { createRoomcastClient, type RoomcastClient } from '../../../client/index.js';
+import { bindConnection, clearError, showError } from './connection-view.js';
+import { byTestId, fieldOf, showView } from './dom.js';
+import { showLobby } from './lobby-view.js';
+import { forgetToken, readPageParams, rememberToken, setRoomInUrl } from './page-params.js';
+import { showRoom } from './room-view.js';
+
+const GRAPHQL_URL = new URL('/graphql', location.href).toString();
+
+const signIn = async (token: string, roomId: string | undefined): Promise<void> => {
+  clearError();
+  const client: RoomcastClient = createRoomcastClient({ url: GRAPHQL_URL, token });
+  bindConnection(client);
+  let viewer: { id: string; name: string };
+  try {
+    viewer = (await client.viewer()).viewer;
+  } catch (error) {
+    await client.close();
+    forgetToken();
+    showView('sign-in');
+    showError(error);
+    return;
+  }
+  rememberToken(token);
+  byTestId('viewer', HTMLElement).textContent = viewer.name;
+
+  const open = (id: string) => {
+    clearError();
+    client.openRoom(id).then(
+      (session) => {
+        setRoomInUrl(id);
+        showRoom(session, viewer.id);
+      },
+      (error: unknown) => {
+        setRoomInUrl(undefined);
+        showError(error);
+        showLobby(client, open);
+      },
+    );
+  };
+  if (roomId) open(roomId);
+  else showLobby(client, open);
+};
+
+const start = () => {
+  const { token, roomId } = readPageParams();
+  const form = byTestId('sign-in-form', HTMLFormElement);
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const pasted = fieldOf(form, 'token').replace(/^Bearer\s+/i, '');
+    if (pasted) void signIn(pasted, roomId);
+  };
+  if (token) void signIn(token, roomId);
+  else showView('sign-in');
+};
+
+start();
