@@ -1,6 +1,7 @@
 // Runs the whole suite: type-check first, then every test file with node's test runner via tsx.
 // Node 20 has no --test globs, so the files are listed here.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +36,16 @@ export const testFiles = [
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
+  'test/client/backoff.test.ts',
+  'test/client/connection-status.test.ts',
+  'test/client/exactly-once.test.ts',
+  'test/client/optimistic-send.test.ts',
+  'test/client/room-helpers.test.ts',
+  // real chromium: the quiz-room demo at /demo, and GraphiQL
+  'test/browser/demo-static.test.ts',
+  'test/browser/quiz-room.test.ts',
+  'test/browser/graphiql.test.ts',
 ];
 
 const run = (label, args) => {
@@ -46,15 +57,23 @@ const run = (label, args) => {
   }
 };
 
-// The Redis engine's tests start a real redis-server; a fresh Debian machine gets it from apt.
-const hasRedis = () => spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
-if (!hasRedis()) {
+// System packages some tests drive for real: installed with apt on a fresh Debian machine (as root).
+const ensureInstalled = (isPresent, aptPackage, why) => {
+  if (isPresent()) return;
   if (process.getuid?.() !== 0) {
-    console.error('redis-server is not installed and this is not root: install it (Debian: apt-get install -y redis-server)');
+    console.error(`${aptPackage} is not installed and this is not root: install it (Debian: apt-get install -y ${aptPackage})`);
     process.exit(1);
   }
-  run('install redis-server', ['-e', "require('node:child_process').execSync('apt-get update && apt-get install -y redis-server', { stdio: 'inherit' })"]);
-}
+  console.log(`${aptPackage} is missing (${why}): installing it with apt`);
+  run(`install ${aptPackage}`, ['-e', `require('node:child_process').execSync('apt-get update && apt-get install -y ${aptPackage}', { stdio: 'inherit' })`]);
+};
+ensureInstalled(() => spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0, 'redis-server', 'the Redis engine tests start one');
+// playwright-core downloads no browser: the browser tests drive Debian's chromium.
+ensureInstalled(() => existsSync('/usr/bin/chromium'), 'chromium', 'the browser tests drive it');
 
 run('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+// The page runs in a browser: its own tsconfig adds the DOM and keeps the server's Node-only.
+run('typecheck the quiz-room page', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'examples/quiz-room/tsconfig.json']);
+// The server serves the built page at /demo, where the browser tests open it.
+run('build the quiz-room demo', ['--import', 'tsx', 'examples/quiz-room/scripts/build.ts']);
 run('tests', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...testFiles]);
