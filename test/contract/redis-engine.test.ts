@@ -75,7 +75,7 @@ describe('redis engine', () => {
     assert.equal(withFifty, withOne, `commands for 20 messages: ${withOne} with 1 subscriber, ${withFifty} with 50`);
   });
 
-  it("takes a dead instance's users offline once its heartbeat TTL and the grace period have passed", async () => {
+  it("takes a dead instance's users offline once its TTL and grace have passed, while a live instance's stay", async () => {
     const prefix = `specific${++prefixes}`;
     const dying = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
     const survivor = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
@@ -85,14 +85,16 @@ describe('redis engine', () => {
         if (event.kind === 'presence') events.push(`${event.userId}:${event.online}`);
       });
       assert.equal(await dying.presence.connect('room_p', 'bob', 'Bob', 'conn-1'), true);
-      assert.deepEqual(await survivor.presence.online('room_p'), ['bob']);
+      // Carol connects through the live instance at the same moment: its heartbeat must keep her online.
+      assert.equal(await survivor.presence.connect('room_p', 'carol', 'Carol', 'conn-2'), true);
+      assert.deepEqual(await survivor.presence.online('room_p'), ['bob', 'carol']);
       // The instance dies without disconnecting anyone: its heartbeats just stop.
       const diedAt = Date.now();
       await dying.close();
       await waitFor(() => events.includes('bob:false'), { what: 'bob offline after the TTL', timeoutMs: 6_000 });
       assert.ok(Date.now() - diedAt >= 1_000, 'not before the connection TTL');
-      assert.deepEqual(events, ['bob:false'], 'offline published once');
-      assert.deepEqual(await survivor.presence.online('room_p'), []);
+      assert.deepEqual(events, ['bob:false'], 'offline published once, and only for the dead instance');
+      assert.deepEqual(await survivor.presence.online('room_p'), ['carol']);
     } finally {
       await survivor.close();
     }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { PresenceStore, TypingStore } from '../types.js';
 import type { Keys } from './keys.js';
-import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_EXPIRE, PRESENCE_SWEEP } from './lua/presence.js';
+import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_EXPIRE, PRESENCE_RENEW, PRESENCE_SWEEP } from './lua/presence.js';
 import { TYPING_CLEAR, TYPING_START } from './lua/typing.js';
 import { createRoomIndex } from './room-index.js';
 import { defineScript } from './scripts.js';
@@ -24,6 +24,7 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
   const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 1);
   const expire = defineScript(redis, 'roomcastPresenceExpire', PRESENCE_EXPIRE, 3);
   const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 5);
+  const renewRoom = defineScript(redis, 'roomcastPresenceRenew', PRESENCE_RENEW, -1);
   const typingStart = defineScript(redis, 'roomcastTypingStart', TYPING_START, 3);
   const typingClear = defineScript(redis, 'roomcastTypingClear', TYPING_CLEAR, 2);
   const index = createRoomIndex(redis, keys.presenceRooms);
@@ -81,15 +82,18 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
   return {
     presence,
     typing,
-    /** Renews every connection this instance holds. */
+    /** Renews every connection this instance holds: one script per room, not one command per connection. */
     async heartbeat() {
       if (held.size === 0) return;
       const expiresAt = options.now() + options.connectionTtlMs;
-      const pipeline = redis.pipeline();
+      const byRoom = new Map<string, { keys: string[]; connectionIds: string[] }>();
       for (const { roomId, userId, connectionId } of held.values()) {
-        pipeline.zadd(keys.room(roomId).presenceConnections(userId), expiresAt, connectionId);
+        let batch = byRoom.get(roomId);
+        if (!batch) byRoom.set(roomId, (batch = { keys: [], connectionIds: [] }));
+        batch.keys.push(keys.room(roomId).presenceConnections(userId));
+        batch.connectionIds.push(connectionId);
       }
-      await pipeline.exec();
+      await Promise.all([...byRoom.values()].map((batch) => renewRoom(batch.keys, [expiresAt, ...batch.connectionIds])));
     },
     /** Ends presence and typing left behind by dead instances, in every indexed room. */
     async sweep() {

@@ -7,9 +7,10 @@ export type Script = (keys: readonly string[], args: readonly (string | number)[
  * Each script touches the keys of one room only, so it is one atomic step and Cluster-safe.
  */
 export const defineScript = (redis: Redis, name: string, lua: string, numberOfKeys: number): Script => {
-  redis.defineCommand(name, { lua, numberOfKeys });
+  // numberOfKeys -1: the number of keys varies per call and is passed first.
+  redis.defineCommand(name, numberOfKeys < 0 ? { lua } : { lua, numberOfKeys });
   // defineCommand adds a method of that name; ioredis cannot type it.
   const command = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>)[name];
   if (!command) throw new Error(`script ${name} was not registered`);
-  return (keys, args) => command.call(redis, ...keys, ...args);
+  return numberOfKeys < 0 ? (keys, args) => command.call(redis, keys.length, ...keys, ...args) : (keys, args) => command.call(redis, ...keys, ...args);
 };

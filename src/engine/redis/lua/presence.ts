@@ -17,6 +17,16 @@ if redis.call('SET', KEYS[4], '1', 'NX') then mustIndex = 1 end
 return {cameOnline, mustIndex}
 `;
 
+// KEYS: connections(user) for each connection (a user's key repeats for each of their connections).
+// ARGV: expiresAt, then the connection ids in KEYS order. Renews what this instance holds in one room in
+// one step; a connection that already ended (or was swept) is not brought back.
+export const PRESENCE_RENEW = `
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, 'XX', ARGV[1], ARGV[i + 1])
+end
+return #KEYS
+`;
+
 // KEYS: connections(user). ARGV: connectionId, nowMs. The connection ends now (its score becomes now,
 // so the sweeper knows when the user was last seen). 1 when the user has no live connection left.
 export const PRESENCE_DISCONNECT = `
