@@ -2,8 +2,7 @@
 // seq order, each once, then the viewer's outgoing ones), who is online and typing, and the shared
 // countdown. One `roomEvents` subscription carries messages and timer changes and is resubscribed by the
 // connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
-// Until the room has a first message there is no cursor: the stream is live-only and history is read
-// after each (re)subscribe instead (see catchUpWhileCursorless below and message-log.ts).
+// An empty room starts from its head cursor (`Room.headCursor`), so there is always a cursor to replay from.
 import type { BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import type { Connection } from './connection.js';
@@ -84,7 +83,6 @@ export interface RoomSessionDeps {
 }
 
 const PAGE_SIZE = 100;
-const CURSORLESS_CATCH_UP_MS = [0, 250, 1_000, 3_000];
 
 const sentEntry = (message: Message): TimelineEntry => ({
   key: message.id,
@@ -128,7 +126,9 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
 
   const last = history.edges.at(-1)?.node;
   const log = createMessageLog<Message>({
-    start: { seq: last?.seq ?? 0, cursor: last?.cursor },
+    // An empty room still has a cursor (its head): the stream replays from it, so nothing sent before
+    // the server starts the subscription is missed.
+    start: { seq: last?.seq ?? 0, cursor: last?.cursor ?? room.headCursor },
     fetchAfter: async (after) => {
       const page = await api.messages({ roomId, first: PAGE_SIZE, after });
       return { messages: page.edges.map((edge) => edge.node), hasNextPage: page.pageInfo.hasNextPage };
@@ -157,26 +157,6 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   });
   const refreshTimers = async () => {
     for (const timer of await api.roomTimers(roomId)) countdown.consider(timer);
-  };
-
-  // A stream without a cursor (no message seen yet) is live-only, and nothing tells when the server has
-  // started it. History is read right after each (re)subscribe and again a few times while the
-  // subscription surely becomes active, so a message stored in between shows without waiting for a later
-  // one. Once a message has been delivered the cursor makes the server replay, and these reads stop.
-  let catchUpTimers: (() => void)[] = [];
-  const cancelCatchUps = () => {
-    for (const cancel of catchUpTimers) cancel();
-    catchUpTimers = [];
-  };
-  const catchUpWhileCursorless = () => {
-    cancelCatchUps();
-    for (const delayMs of CURSORLESS_CATCH_UP_MS) {
-      catchUpTimers.push(
-        clock.setTimeout(() => {
-          if (log.cursor() === undefined) log.catchUp();
-        }, delayMs),
-      );
-    }
   };
 
   const online = createPeopleSet();
@@ -214,11 +194,8 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
       online.reset();
       typing.reset();
       refreshTimers().catch(() => undefined);
-      catchUpWhileCursorless();
     }),
-    () => cancelCatchUps(),
   );
-  catchUpWhileCursorless();
   await refreshTimers();
 
   const typingNotifier = createTypingNotifier({

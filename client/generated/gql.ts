@@ -23,10 +23,10 @@ type Documents = {
     "\n  subscription Typing($roomId: ID!) {\n    typing(roomId: $roomId) { roomId typing user { id name } }\n  }\n": typeof types.TypingDocument,
     "\n  subscription Presence($roomId: ID!) {\n    presence(roomId: $roomId) { roomId online user { id name } }\n  }\n": typeof types.PresenceDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      name\n      private\n      owner { id name }\n      members { id name }\n      createdAt\n    }\n  }\n": typeof types.CreateRoomDocument,
-    "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": typeof types.JoinRoomDocument,
+    "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n": typeof types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": typeof types.LeaveRoomDocument,
     "\n  query Rooms($first: Int, $after: String) {\n    rooms(first: $first, after: $after) {\n      edges { cursor node { id name private owner { id name } } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.RoomsDocument,
-    "\n  query Room($id: ID!) {\n    room(id: $id) { id name private owner { id name } members { id name } }\n  }\n": typeof types.RoomDocument,
+    "\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n": typeof types.RoomDocument,
     "\n  fragment TimerFields on Timer {\n    id\n    roomId\n    label\n    durationMs\n    remainingMs\n    tickMs\n    status\n    startedBy { id name }\n    startedAt\n    endsAt\n  }\n": typeof types.TimerFieldsFragmentDoc,
     "\n  mutation StartTimer($input: StartTimerInput!) {\n    startTimer(input: $input) { ...TimerFields }\n  }\n": typeof types.StartTimerDocument,
     "\n  mutation PauseTimer($id: ID!) {\n    pauseTimer(id: $id) { ...TimerFields }\n  }\n": typeof types.PauseTimerDocument,
@@ -46,10 +46,10 @@ const documents: Documents = {
     "\n  subscription Typing($roomId: ID!) {\n    typing(roomId: $roomId) { roomId typing user { id name } }\n  }\n": types.TypingDocument,
     "\n  subscription Presence($roomId: ID!) {\n    presence(roomId: $roomId) { roomId online user { id name } }\n  }\n": types.PresenceDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      name\n      private\n      owner { id name }\n      members { id name }\n      createdAt\n    }\n  }\n": types.CreateRoomDocument,
-    "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": types.JoinRoomDocument,
+    "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n": types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": types.LeaveRoomDocument,
     "\n  query Rooms($first: Int, $after: String) {\n    rooms(first: $first, after: $after) {\n      edges { cursor node { id name private owner { id name } } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.RoomsDocument,
-    "\n  query Room($id: ID!) {\n    room(id: $id) { id name private owner { id name } members { id name } }\n  }\n": types.RoomDocument,
+    "\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n": types.RoomDocument,
     "\n  fragment TimerFields on Timer {\n    id\n    roomId\n    label\n    durationMs\n    remainingMs\n    tickMs\n    status\n    startedBy { id name }\n    startedAt\n    endsAt\n  }\n": types.TimerFieldsFragmentDoc,
     "\n  mutation StartTimer($input: StartTimerInput!) {\n    startTimer(input: $input) { ...TimerFields }\n  }\n": types.StartTimerDocument,
     "\n  mutation PauseTimer($id: ID!) {\n    pauseTimer(id: $id) { ...TimerFields }\n  }\n": types.PauseTimerDocument,
@@ -113,7 +113,7 @@ export function graphql(source: "\n  mutation CreateRoom($input: CreateRoomInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private members { id name } }\n  }\n"): (typeof documents)["\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private members { id name } }\n  }\n"];
+export function graphql(source: "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n"): (typeof documents)["\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -125,7 +125,7 @@ export function graphql(source: "\n  query Rooms($first: Int, $after: String) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Room($id: ID!) {\n    room(id: $id) { id name private owner { id name } members { id name } }\n  }\n"): (typeof documents)["\n  query Room($id: ID!) {\n    room(id: $id) { id name private owner { id name } members { id name } }\n  }\n"];
+export function graphql(source: "\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n"): (typeof documents)["\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

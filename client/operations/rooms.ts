@@ -15,7 +15,7 @@ export const createRoomMutation = graphql(`
 
 export const joinRoomMutation = graphql(`
   mutation JoinRoom($roomId: ID!) {
-    joinRoom(roomId: $roomId) { id name private members { id name } }
+    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }
   }
 `);
 
@@ -36,6 +36,6 @@ export const roomsQuery = graphql(`
 
 export const roomQuery = graphql(`
   query Room($id: ID!) {
-    room(id: $id) { id name private owner { id name } members { id name } }
+    room(id: $id) { id name private headCursor owner { id name } members { id name } }
   }
 `);

@@ -228,6 +228,11 @@ export type ReadReceiptAdded = {
 export type Room = {
   __typename?: 'Room';
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * A message cursor at the room's newest message, or at its start when it has none. Subscribe with it as
+   * `after` to receive every later message exactly once, whenever the server starts the subscription.
+   */
+  headCursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Members in the order they joined; the owner first. */
   members: Array<User>;
@@ -618,6 +623,7 @@ export type ReadReceiptAddedResolvers<ContextType = Context, ParentType extends 
 
 export type RoomResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Room'] = ResolversParentTypes['Room']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  headCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, Partial<RoomMessagesArgs>>;

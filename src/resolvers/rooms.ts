@@ -17,5 +17,6 @@ export const roomResolvers: Resolvers = {
     },
     members: (room, _args, { services }) => services.users.resolve(room.memberIds),
     messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
+    headCursor: (room, _args, { services }) => services.messages.headCursor(room.id),
   },
 };

@@ -37,6 +37,8 @@ export interface Author {
 export interface MessageService {
   send(author: Author, input: z.input<typeof SendMessageInput>): Promise<MessageRecord>;
   history(viewerId: string, roomId: string, args: HistoryArgs): Promise<MessagePage>;
+  /** A cursor at the room's newest message (seq 0 when there is none); the caller has checked access. */
+  headCursor(roomId: string): Promise<string>;
 }
 
 export interface MessageServiceDeps {
@@ -63,6 +65,7 @@ export const createMessageService = ({ engine, rooms, clock, limits, writes }: M
     });
     return message;
   },
+  headCursor: async (roomId) => messageCursor(roomId, await engine.messages.head(roomId)),
   async history(viewerId, roomId, args) {
     await rooms.require(viewerId, roomId);
     const afterSeq = args.after == null ? undefined : parseMessageCursor(args.after, roomId, 'after');

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { gqlData, gqlErrorCode } from '../helpers/graphql-http.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
+import { connectWs } from '../helpers/ws-client.js';
 
 interface Page {
   edges: { cursor: string; node: { seq: number; cursor: string } }[];
@@ -71,6 +72,24 @@ describe('message history', () => {
       assert.deepEqual(summary(page3), { seqs: [1, 2, 3, 4, 5], hasPreviousPage: false, hasNextPage: true });
     });
   }
+
+  it("Room.headCursor lets a subscriber of an empty room miss nothing, however late the server starts it", async (t) => {
+    const create = 'mutation($n: String!) { createRoom(input: { name: $n }) { id headCursor } }';
+    const { createRoom } = await gqlData<{ createRoom: { id: string; headCursor: string } }>(server.url, { token, query: create, variables: { n: 'empty' } });
+    // Sent before the subscription exists at all: a live-only subscription would never see it.
+    await gqlData(server.url, { token, query: 'mutation($r: ID!) { sendMessage(input: { roomId: $r, body: "early" }) { seq } }', variables: { r: createRoom.id } });
+    const ws = connectWs(server.wsUrl, token);
+    t.after(() => ws.dispose());
+    const stream = ws.subscribe<{ messageAdded: { seq: number; body: string } }>(
+      'subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) { seq body } }',
+      { r: createRoom.id, a: createRoom.headCursor },
+    );
+    await stream.waitForCount(1);
+    assert.deepEqual(stream.items.map((item) => item.messageAdded), [{ seq: 1, body: 'early' }]);
+    const { room } = await gqlData<{ room: { headCursor: string } }>(server.url, { token, query: 'query($r: ID!) { room(id: $r) { headCursor } }', variables: { r: createRoom.id } });
+    const page = await gqlData<{ messages: Page }>(server.url, { token, query: `query($r: ID!) { messages(roomId: $r, last: 1) { ${FIELDS} } }`, variables: { r: createRoom.id } });
+    assert.equal(room.headCursor, page.messages.pageInfo.endCursor, 'the head cursor is the newest message cursor');
+  });
 
   it('refuses malformed cursors, cursors of another room, and page sizes out of range', async () => {
     const query = `query($r: ID!, ${ARGS}) { messages(roomId: $r, ${PASS}) { edges { cursor } } }`;
