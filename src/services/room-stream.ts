@@ -1,5 +1,6 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
 import type { Engine, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
+import { pullIterator } from '../lib/pull-iterator.js';
 
 /** Events a client may see; internal ones (membership, resync) never leave this module. */
 export type PublicRoomEvent = Exclude<RoomEventRecord, { kind: 'membership' | 'resync' }>;
@@ -48,9 +49,6 @@ export interface RoomStreamOptions {
  * buffer overflowed, or the engine's connection dropped), so the stream reads the log from `nextSeq`
  * until it has caught up. Replay, gap filling and overflow recovery are therefore one mechanism, and
  * they are safe because a message is in the log before it is published.
- *
- * Hand-written rather than an async generator: a generator parked on `await` cannot be returned until
- * that await settles, so a client that unsubscribes from a quiet room would leak its listener.
  */
 export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomStream> => {
   const { engine, roomId, viewerId, kinds, maxBuffered } = options;
@@ -162,43 +160,31 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomSt
     return finish;
   };
 
-  const iterator: RoomStream = {
+  const next = async (): Promise<IteratorResult<StreamItem, undefined>> => {
+    for (;;) {
+      if (done) return { done: true, value: undefined };
+      const item = ready.shift();
+      if (item) {
+        if (item.kind === 'error') await close();
+        return { done: false, value: item };
+      }
+      if (catchingUp) {
+        await catchUp();
+        continue;
+      }
+      const event = inbox.shift();
+      if (event) {
+        accept(event);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  return Object.assign(pullIterator(next, close), {
     [attachLiveSink](liveSink: LiveSink) {
       sink = liveSink;
     },
-    async next() {
-      for (;;) {
-        if (done) return { done: true, value: undefined };
-        const item = ready.shift();
-        if (item) {
-          if (item.kind === 'error') await close();
-          return { done: false, value: item };
-        }
-        if (catchingUp) {
-          await catchUp();
-          continue;
-        }
-        const event = inbox.shift();
-        if (event) {
-          accept(event);
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    },
-    async return() {
-      await close();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      await close();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  });
 };

@@ -7,6 +7,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { killOnExit, removeOnExit } from './exit-cleanup.js';
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -29,22 +30,6 @@ export interface RedisServer {
   /** Starts again on the same port and directory (stopping the current process first if it still runs). */
   restart(): Promise<void>;
 }
-
-const children = new Set<ChildProcess>();
-const dirs = new Set<string>();
-// A test runner that dies leaves no redis-server and no data directory behind.
-process.once('exit', () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 /** The absolute path of `redis-server` on PATH (or /usr/bin, /usr/local/bin); throws a clear error if absent. */
 export const findRedisServer = (): string => {
@@ -142,7 +127,7 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
   const binary = findRedisServer();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'roomcast-redis-'));
-  dirs.add(dir);
+  removeOnExit(dir);
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -161,8 +146,7 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
     output = '';
     const started = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
-    children.add(started);
-    started.once('exit', () => children.delete(started));
+    killOnExit(started);
     started.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     started.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     let spawnError: Error | undefined;

@@ -2,6 +2,7 @@
 // PID (SIGTERM, then SIGKILL after a bounded wait). Never by name.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { killOnExit } from './exit-cleanup.js';
 import { TEST_SECRET } from './tokens.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,11 +37,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const children = new Set<ChildProcess>();
-// A test runner that dies leaves no servers behind.
-process.once('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
-});
 
 /** Extra environment for one server; `undefined` removes a key (e.g. `JWT_SECRET` for the production check). */
 export type ServerEnv = Record<string, string | undefined>;
@@ -53,8 +49,7 @@ const spawnServer = (env: ServerEnv) => {
     env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  killOnExit(child);
   return child;
 };
 

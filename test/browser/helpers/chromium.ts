@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { forgetDir, killOnExit, removeOnExit } from '../../helpers/exit-cleanup.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -17,22 +18,6 @@ export interface RunningChromium {
   pid: number;
   close(): Promise<void>;
 }
-
-const children = new Set<ChildProcess>();
-const dirs = new Set<string>();
-// A test runner that dies leaves no browser and no profile behind.
-process.once('exit', () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 // The browser and its renderer, GPU and utility processes share the group we started it in.
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
@@ -55,18 +40,17 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
 
 export const launchChromium = async (): Promise<RunningChromium> => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'roomcast-chromium-'));
-  dirs.add(userDataDir);
+  removeOnExit(userDataDir);
   const child = spawn(
     CHROMIUM_PATH,
     [...FLAGS, '--headless', '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--user-data-dir=${userDataDir}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  killOnExit(child, { group: true });
   const cleanup = async () => {
     await stopChild(child);
     rmSync(userDataDir, { recursive: true, force: true });
-    dirs.delete(userDataDir);
+    forgetDir(userDataDir);
   };
 
   let stderr = '';
