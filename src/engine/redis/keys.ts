@@ -25,6 +25,8 @@ export interface RoomKeys {
   presenceNames: string;
   /** Present while the room is listed in the global presence index. */
   presenceIndexed: string;
+  /** userId -> until when the user is known alive (latest connection expiry, or when their last one ended). */
+  presenceAlive: string;
   /** userId -> typing expiry (epoch ms). */
   typing: string;
   /** userId -> display name of typers. */
@@ -70,6 +72,7 @@ export const createKeys = (prefix: string): Keys => ({
       presenceUsers: `${base}:presence`,
       presenceNames: `${base}:presence-names`,
       presenceIndexed: `${base}:presence-indexed`,
+      presenceAlive: `${base}:presence-alive`,
       typing: `${base}:typing`,
       typingNames: `${base}:typing-names`,
       receipts: `${base}:receipts`,

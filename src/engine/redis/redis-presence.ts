@@ -20,10 +20,10 @@ export interface RedisPresenceOptions {
  * instance) takes their users offline once TTL and grace have passed, publishing each change once.
  */
 export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPresenceOptions) => {
-  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 4);
-  const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 1);
-  const expire = defineScript(redis, 'roomcastPresenceExpire', PRESENCE_EXPIRE, 3);
-  const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 5);
+  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 5);
+  const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 2);
+  const expire = defineScript(redis, 'roomcastPresenceExpire', PRESENCE_EXPIRE, 4);
+  const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 6);
   const renewRoom = defineScript(redis, 'roomcastPresenceRenew', PRESENCE_RENEW, -1);
   const typingStart = defineScript(redis, 'roomcastTypingStart', TYPING_START, 3);
   const typingClear = defineScript(redis, 'roomcastTypingClear', TYPING_CLEAR, 2);
@@ -37,7 +37,7 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
       const room = keys.room(roomId);
       held.set(heldKey(roomId, userId, connectionId), { roomId, userId, connectionId });
       const result = await connect(
-        [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceIndexed],
+        [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceIndexed, room.presenceAlive],
         [userId, userName, connectionId, options.now() + options.connectionTtlMs],
       );
       const [cameOnline, mustIndex] = Array.isArray(result) ? result : [];
@@ -46,11 +46,12 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     },
     async disconnect(roomId, userId, connectionId) {
       held.delete(heldKey(roomId, userId, connectionId));
-      return (await disconnect([keys.room(roomId).presenceConnections(userId)], [connectionId, options.now()])) === 1;
+      const room = keys.room(roomId);
+      return (await disconnect([room.presenceConnections(userId), room.presenceAlive], [connectionId, options.now(), userId])) === 1;
     },
     async expire(roomId, userId) {
       const room = keys.room(roomId);
-      return (await expire([room.presenceUsers, room.presenceNames, room.presenceConnections(userId)], [userId, options.now()])) === 1;
+      return (await expire([room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceAlive], [userId, options.now()])) === 1;
     },
     online: (roomId) => redis.zrange(keys.room(roomId).presenceUsers, 0, -1),
   };
@@ -86,14 +87,14 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     async heartbeat() {
       if (held.size === 0) return;
       const expiresAt = options.now() + options.connectionTtlMs;
-      const byRoom = new Map<string, { keys: string[]; connectionIds: string[] }>();
+      const byRoom = new Map<string, { keys: string[]; args: string[] }>();
       for (const { roomId, userId, connectionId } of held.values()) {
         let batch = byRoom.get(roomId);
-        if (!batch) byRoom.set(roomId, (batch = { keys: [], connectionIds: [] }));
+        if (!batch) byRoom.set(roomId, (batch = { keys: [keys.room(roomId).presenceAlive], args: [] }));
         batch.keys.push(keys.room(roomId).presenceConnections(userId));
-        batch.connectionIds.push(connectionId);
+        batch.args.push(connectionId, userId);
       }
-      await Promise.all([...byRoom.values()].map((batch) => renewRoom(batch.keys, [expiresAt, ...batch.connectionIds])));
+      await Promise.all([...byRoom.values()].map((batch) => renewRoom(batch.keys, [expiresAt, ...batch.args])));
     },
     /** Ends presence and typing left behind by dead instances, in every indexed room. */
     async sweep() {
@@ -101,7 +102,7 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
       for (const roomId of await index.members()) {
         const room = keys.room(roomId);
         const left = await sweepRoom(
-          [room.presenceUsers, room.presenceNames, room.typing, room.typingNames, room.presenceIndexed],
+          [room.presenceUsers, room.presenceNames, room.typing, room.typingNames, room.presenceIndexed, room.presenceAlive],
           [nowMs, options.graceMs, room.channel, roomId, room.presenceConnections('')],
         );
         // The script already dropped the room's flag when nothing was left.
