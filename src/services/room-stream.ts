@@ -1,5 +1,5 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
-import type { Engine, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
+import type { Engine, MessageAddedEvent, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
 import { pullIterator } from '../lib/pull-iterator.js';
 
 /** Events a client may see; internal ones (membership, resync) never leave this module. */
@@ -120,14 +120,16 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomSt
     throw error;
   }
 
-  const deliverMessage = (message: MessageRecord) => {
+  // A live message keeps the bus's event object, which every subscriber of the room shares (payloads are
+  // computed once per event object); a message read from the log gets a wrapper of its own.
+  const deliverMessage = (message: MessageRecord, liveEvent?: MessageAddedEvent) => {
     if (message.seq < nextSeq) return;
     if (message.seq > nextSeq) {
       catchingUp = true;
       return;
     }
     nextSeq += 1;
-    ready.push({ kind: 'message', message });
+    ready.push(liveEvent ?? { kind: 'message', message });
   };
 
   const accept = (event: RoomEventRecord) => {
@@ -139,7 +141,7 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomSt
       return;
     }
     if (!kinds.has(event.kind)) return;
-    if (event.kind === 'message') deliverMessage(event.message);
+    if (event.kind === 'message') deliverMessage(event.message, event);
     else ready.push(event);
   };
 

@@ -27,12 +27,12 @@ const payloadCache = new WeakMap<object, Map<string, string>>();
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
-// The object every subscriber of a room receives for one event: a message record, or the event itself.
+// Live events reach every local subscriber of a room as one object, which lives only as long as the
+// event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored
+// message record would keep its payloads for the life of the log).
 const sharedIdentity = (item: unknown): object | undefined => {
   if (typeof item !== 'object' || item === null) return undefined;
-  const kind = (item as { kind?: unknown }).kind;
-  if (kind === 'message') return (item as { message?: object }).message;
-  return kind === 'error' ? undefined : item;
+  return (item as { kind?: unknown }).kind === 'error' ? undefined : item;
 };
 
 // Per-event errors from resolvers: ours carry a code and pass; anything else is masked, as yoga does.
