@@ -79,6 +79,8 @@ describe('redis engine', () => {
     const prefix = `specific${++prefixes}`;
     const dying = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
     const survivor = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
+    // A third instance sweeps too: it would end the survivor's connections if the survivor's heartbeat failed.
+    const observer = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
     try {
       const events: string[] = [];
       await survivor.bus.subscribe('room_p', (event) => {
@@ -97,6 +99,7 @@ describe('redis engine', () => {
       assert.deepEqual(await survivor.presence.online('room_p'), ['carol']);
     } finally {
       await survivor.close();
+      await observer.close();
     }
   });
 });

@@ -25,8 +25,10 @@ export interface RoomKeys {
   presenceNames: string;
   /** Present while the room is listed in the global presence index. */
   presenceIndexed: string;
-  /** userId -> until when the user is known alive (latest connection expiry, or when their last one ended). */
+  /** userId -> until when the user is known alive: +inf while they have a live connection, else when it ended. */
   presenceAlive: string;
+  /** `userId\nconnectionId` of the connections one instance holds in this room. */
+  presenceHeldBy(instanceId: string): string;
   /** userId -> typing expiry (epoch ms). */
   typing: string;
   /** userId -> display name of typers. */
@@ -55,6 +57,12 @@ export interface Keys {
   presenceRooms: string;
   /** Prefix for rate limiter keys. */
   rateLimits: string;
+  /** Global: ids of instances that may hold connections. */
+  instances: string;
+  /** Global: present while the instance is alive (renewed by its heartbeat, with a TTL). */
+  instanceAlive(instanceId: string): string;
+  /** Global: rooms in which the instance holds connections. */
+  instanceRooms(instanceId: string): string;
 }
 
 export const createKeys = (prefix: string): Keys => ({
@@ -73,6 +81,7 @@ export const createKeys = (prefix: string): Keys => ({
       presenceNames: `${base}:presence-names`,
       presenceIndexed: `${base}:presence-indexed`,
       presenceAlive: `${base}:presence-alive`,
+      presenceHeldBy: (instanceId) => `${base}:presence-held:${instanceId}`,
       typing: `${base}:typing`,
       typingNames: `${base}:typing-names`,
       receipts: `${base}:receipts`,
@@ -87,4 +96,7 @@ export const createKeys = (prefix: string): Keys => ({
   timerRooms: `${prefix}:timer-rooms`,
   presenceRooms: `${prefix}:presence-rooms`,
   rateLimits: `${prefix}:rl`,
+  instances: `${prefix}:instances`,
+  instanceAlive: (instanceId) => `${prefix}:instance:${instanceId}`,
+  instanceRooms: (instanceId) => `${prefix}:instance:${instanceId}:rooms`,
 });

@@ -11,6 +11,7 @@ import { createRedisRoomStore } from './redis-rooms.js';
 import { createRedisTimerStore } from './redis-timers.js';
 import { createRedisUserStore } from './redis-users.js';
 import { failFast } from './unavailable.js';
+import { randomId } from '../../lib/random-id.js';
 
 export interface RedisEngineOptions {
   url: string;
@@ -18,7 +19,7 @@ export interface RedisEngineOptions {
   keyPrefix: string;
   clock: Clock;
   presenceGraceMs: number;
-  /** How long a connection counts as present without its instance's heartbeat. */
+  /** How long an instance (and every connection it holds) counts as alive without its heartbeat. */
   presenceTtlMs: number;
   /** How often each instance polls the shared timer schedule (takeover latency of a dead instance's timers). */
   timerPollMs: number;
@@ -54,9 +55,11 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
   const bus = createRedisBus({ publisher: commands, subscriber, keys, onError });
   const presence = createRedisPresence(commands, keys, {
     now: () => clock.now(),
-    connectionTtlMs: options.presenceTtlMs,
+    instanceId: randomId('instance'),
+    instanceTtlMs: options.presenceTtlMs,
     graceMs: options.presenceGraceMs,
   });
+  await presence.heartbeat();
 
   // Background upkeep, each loop re-armed only after its previous run finished.
   let closed = false;

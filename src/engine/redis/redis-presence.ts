@@ -1,59 +1,93 @@
 import type { Redis } from 'ioredis';
 import type { PresenceStore, TypingStore } from '../types.js';
 import type { Keys } from './keys.js';
-import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_EXPIRE, PRESENCE_RENEW, PRESENCE_SWEEP } from './lua/presence.js';
+import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_END_INSTANCE, PRESENCE_EXPIRE, PRESENCE_SWEEP } from './lua/presence.js';
 import { TYPING_CLEAR, TYPING_START } from './lua/typing.js';
 import { createRoomIndex } from './room-index.js';
 import { defineScript } from './scripts.js';
 
 export interface RedisPresenceOptions {
   now: () => number;
-  /** How long a connection counts without a heartbeat from its instance. */
-  connectionTtlMs: number;
+  /** This process, among the instances sharing the Redis. */
+  instanceId: string;
+  /** How long an instance counts as alive without renewing its liveness key (its heartbeat). */
+  instanceTtlMs: number;
   /** Grace before offline, also applied by the sweeper to connections of dead instances. */
   graceMs: number;
 }
 
 /**
- * Presence is kept per connection with an expiry that the instance holding the connection renews
- * (`heartbeat`). When an instance dies its connections stop being renewed, and `sweep` (run by every
- * instance) takes their users offline once TTL and grace have passed, publishing each change once.
+ * Presence per connection, with liveness per instance: a connection counts until it is disconnected or
+ * until its instance stops renewing one liveness key (`heartbeat`, one command per instance however many
+ * connections it holds). Every instance's `sweep` notices dead instances, ends the connections they held,
+ * and takes users offline once the grace period has passed, publishing each change once.
  */
 export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPresenceOptions) => {
-  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 5);
-  const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 2);
+  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 6);
+  const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 3);
   const expire = defineScript(redis, 'roomcastPresenceExpire', PRESENCE_EXPIRE, 4);
   const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 6);
-  const renewRoom = defineScript(redis, 'roomcastPresenceRenew', PRESENCE_RENEW, -1);
+  const endInstance = defineScript(redis, 'roomcastPresenceEndInstance', PRESENCE_END_INSTANCE, 2);
   const typingStart = defineScript(redis, 'roomcastTypingStart', TYPING_START, 3);
   const typingClear = defineScript(redis, 'roomcastTypingClear', TYPING_CLEAR, 2);
   const index = createRoomIndex(redis, keys.presenceRooms);
-  /** Connections held by this instance: `room\nuser\nconnection`. */
-  const held = new Map<string, { roomId: string; userId: string; connectionId: string }>();
+  const { instanceId } = options;
+  /** Connections held by this instance: `room\nuser\nconnection`, kept to re-register them if needed. */
+  const held = new Map<string, { roomId: string; userId: string; userName: string; connectionId: string }>();
   const heldKey = (roomId: string, userId: string, connectionId: string) => `${roomId}\n${userId}\n${connectionId}`;
+  const registeredRooms = new Set<string>();
+
+  const register = async (roomId: string, userId: string, userName: string, connectionId: string) => {
+    const room = keys.room(roomId);
+    if (!registeredRooms.has(roomId)) {
+      // Listed before the connection is stored, so a sweeper that finds this instance dead finds the room.
+      await redis.sadd(keys.instanceRooms(instanceId), roomId);
+      registeredRooms.add(roomId);
+    }
+    const result = await connect(
+      [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceIndexed, room.presenceAlive, room.presenceHeldBy(instanceId)],
+      [userId, userName, connectionId],
+    );
+    const [cameOnline, mustIndex] = Array.isArray(result) ? result : [];
+    if (mustIndex === 1) await index.add(roomId);
+    return cameOnline === 1;
+  };
 
   const presence: PresenceStore = {
     async connect(roomId, userId, userName, connectionId) {
-      const room = keys.room(roomId);
-      held.set(heldKey(roomId, userId, connectionId), { roomId, userId, connectionId });
-      const result = await connect(
-        [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceIndexed, room.presenceAlive],
-        [userId, userName, connectionId, options.now() + options.connectionTtlMs],
-      );
-      const [cameOnline, mustIndex] = Array.isArray(result) ? result : [];
-      if (mustIndex === 1) await index.add(roomId);
-      return cameOnline === 1;
+      held.set(heldKey(roomId, userId, connectionId), { roomId, userId, userName, connectionId });
+      return register(roomId, userId, userName, connectionId);
     },
     async disconnect(roomId, userId, connectionId) {
       held.delete(heldKey(roomId, userId, connectionId));
       const room = keys.room(roomId);
-      return (await disconnect([room.presenceConnections(userId), room.presenceAlive], [connectionId, options.now(), userId])) === 1;
+      const result = await disconnect([room.presenceConnections(userId), room.presenceAlive, room.presenceHeldBy(instanceId)], [connectionId, options.now(), userId]);
+      return result === 1;
     },
     async expire(roomId, userId) {
       const room = keys.room(roomId);
       return (await expire([room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceAlive], [userId, options.now()])) === 1;
     },
     online: (roomId) => redis.zrange(keys.room(roomId).presenceUsers, 0, -1),
+  };
+
+  /** Ends what dead instances held: their connections, their room list, their registration. */
+  const endDeadInstances = async () => {
+    const others = (await redis.smembers(keys.instances)).filter((id) => id !== instanceId);
+    if (others.length === 0) return;
+    const pipeline = redis.pipeline();
+    for (const id of others) pipeline.exists(keys.instanceAlive(id));
+    const alive = (await pipeline.exec()) ?? [];
+    const nowMs = options.now();
+    for (const [i, id] of others.entries()) {
+      if (alive[i]?.[1] === 1) continue;
+      for (const roomId of await redis.smembers(keys.instanceRooms(id))) {
+        const room = keys.room(roomId);
+        await endInstance([room.presenceAlive, room.presenceHeldBy(id)], [nowMs, room.presenceConnections('')]);
+      }
+      await redis.del(keys.instanceRooms(id));
+      await redis.srem(keys.instances, id);
+    }
   };
 
   const typing: TypingStore = {
@@ -83,21 +117,20 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
   return {
     presence,
     typing,
-    /** Renews every connection this instance holds: one script per room, not one command per connection. */
+    /**
+     * Renews this instance's liveness. If it had lapsed (a long pause, a Redis outage) others may have
+     * ended its connections: they are registered again.
+     */
     async heartbeat() {
-      if (held.size === 0) return;
-      const expiresAt = options.now() + options.connectionTtlMs;
-      const byRoom = new Map<string, { keys: string[]; args: string[] }>();
-      for (const { roomId, userId, connectionId } of held.values()) {
-        let batch = byRoom.get(roomId);
-        if (!batch) byRoom.set(roomId, (batch = { keys: [keys.room(roomId).presenceAlive], args: [] }));
-        batch.keys.push(keys.room(roomId).presenceConnections(userId));
-        batch.args.push(connectionId, userId);
-      }
-      await Promise.all([...byRoom.values()].map((batch) => renewRoom(batch.keys, [expiresAt, ...batch.args])));
+      const previous = await redis.set(keys.instanceAlive(instanceId), '1', 'PX', options.instanceTtlMs, 'GET');
+      await redis.sadd(keys.instances, instanceId);
+      if (previous !== null || held.size === 0) return;
+      registeredRooms.clear();
+      for (const { roomId, userId, userName, connectionId } of held.values()) await register(roomId, userId, userName, connectionId);
     },
     /** Ends presence and typing left behind by dead instances, in every indexed room. */
     async sweep() {
+      await endDeadInstances();
       const nowMs = options.now();
       for (const roomId of await index.members()) {
         const room = keys.room(roomId);

@@ -1,9 +1,11 @@
-// KEYS: users, names, connections(user), presenceIndexed, alive. ARGV: userId, userName, connectionId,
-// expiresAt. Returns {cameOnline (0/1), mustIndex (0/1)}. Users are scored 1, 2, 3 … in the order they
-// came online.
+// KEYS: users, names, connections(user), presenceIndexed, alive, heldBy(instance). ARGV: userId,
+// userName, connectionId. A live connection is scored +inf: it lasts until it is disconnected or its
+// instance is found dead. Returns {cameOnline (0/1), mustIndex (0/1)}. Users are scored 1, 2, 3 … in the
+// order they came online.
 export const PRESENCE_CONNECT = `
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
-redis.call('ZADD', KEYS[5], 'GT', ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[3], '+inf', ARGV[3])
+redis.call('ZADD', KEYS[5], '+inf', ARGV[1])
+redis.call('SADD', KEYS[6], ARGV[1] .. '\\n' .. ARGV[3])
 local cameOnline = 0
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -18,27 +20,11 @@ if redis.call('SET', KEYS[4], '1', 'NX') then mustIndex = 1 end
 return {cameOnline, mustIndex}
 `;
 
-// KEYS: alive, then connections(user) for each connection (a user's key repeats for each of their
-// connections). ARGV: expiresAt, then connectionId and userId for each connection key, in order. Renews
-// what this instance holds in one room in one step; a connection that already ended (or was swept) is
-// not brought back.
-export const PRESENCE_RENEW = `
-local renewed = {}
-for i = 2, #KEYS do
-  -- XX: only connections that still exist; CH: 1 when it was there and its expiry moved.
-  if redis.call('ZADD', KEYS[i], 'XX', 'CH', ARGV[1], ARGV[(i - 1) * 2]) == 1 then
-    renewed[ARGV[(i - 1) * 2 + 1]] = true
-  end
-end
-for userId in pairs(renewed) do
-  redis.call('ZADD', KEYS[1], 'GT', ARGV[1], userId)
-end
-return #KEYS - 1
-`;
-
-// KEYS: connections(user), alive. ARGV: connectionId, nowMs, userId. The connection ends now (its score
-// becomes now); when it was the user's last live one, the user is alive only until now. 1 in that case.
+// KEYS: connections(user), alive, heldBy(instance). ARGV: connectionId, nowMs, userId. The connection
+// ends now (its score becomes now); when it was the user's last live one, the user is alive only until
+// now, and this returns 1.
 export const PRESENCE_DISCONNECT = `
+redis.call('SREM', KEYS[3], ARGV[3] .. '\\n' .. ARGV[1])
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf') == 0 then
@@ -46,6 +32,23 @@ if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf') == 0 then
   return 1
 end
 return 0
+`;
+
+// KEYS: alive, heldBy(dead instance). ARGV: nowMs, connection key prefix. Ends, as of now, every
+// connection a dead instance held in this room; users left without a live connection start their grace
+// period (the sweep takes them offline). Idempotent: the instance's list is deleted.
+export const PRESENCE_END_INSTANCE = `
+for _, held in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local cut = string.find(held, '\\n', 1, true)
+  local userId = string.sub(held, 1, cut - 1)
+  local connections = ARGV[2] .. userId
+  redis.call('ZADD', connections, 'XX', ARGV[1], string.sub(held, cut + 1))
+  if redis.call('ZCOUNT', connections, '(' .. ARGV[1], '+inf') == 0 then
+    redis.call('ZADD', KEYS[1], ARGV[1], userId)
+  end
+end
+redis.call('DEL', KEYS[2])
+return 1
 `;
 
 // KEYS: users, names, connections(user), alive. ARGV: userId, nowMs. Ends the grace period: offline (1)
