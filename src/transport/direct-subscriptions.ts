@@ -35,9 +35,12 @@ const sharedIdentity = (item: unknown): object | undefined => {
   return (item as { kind?: unknown }).kind === 'error' ? undefined : item;
 };
 
+// yoga's maskError is typed to return Error; given a GraphQLError it returns a GraphQLError.
+const mask = (error: GraphQLError): GraphQLError => maskError(error, 'Unexpected error.') as GraphQLError;
+
 // Per-event errors from resolvers: ours carry a code and pass; anything else is masked, as yoga does.
 const maskResult = (result: ExecutionResult): ExecutionResult =>
-  result.errors ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : (maskError(error, 'Unexpected error.') as GraphQLError))) } : result;
+  result.errors ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : mask(error))) } : result;
 
 const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
   ...result,
@@ -45,7 +48,7 @@ const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
     if (typeof error.extensions['code'] === 'string') return error;
     const original = error.originalError;
     // A resolver's unexpected failure is masked; anything else here is GraphQL rejecting the variables.
-    if (original && !(original instanceof GraphQLError)) return maskError(error, 'Unexpected error.') as GraphQLError;
+    if (original && !(original instanceof GraphQLError)) return mask(error);
     return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: ErrorCode.BadUserInput } });
   }),
 });
@@ -96,6 +99,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     if (socket.readyState === socket.OPEN) socket.send(`${prefix}${payload}}`);
     return true;
   };
+  // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
   const attach = (events as Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>)[attachLiveSink];
   attach?.call(events, sink);
 

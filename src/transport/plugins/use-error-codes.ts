@@ -22,6 +22,7 @@ const isExecutionResult = (value: unknown): value is ExecutionResult =>
 // request's variables while coercing them (an Int out of range, a missing required variable …).
 const codeRequestErrors = (result: unknown, setResult: (result: ExecutionResult) => void): void => {
   if (!isExecutionResult(result) || !result.errors || 'data' in result) return;
+  // withCode returns what it was given unless it is a GraphQLError, and these all are.
   setResult({ ...result, errors: result.errors.map((error) => withCode(error, ErrorCode.BadUserInput) as GraphQLError) });
 };
 
