@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { buildSchema, findBreakingChanges } from 'graphql';
@@ -20,7 +20,7 @@ const contractSchemaPath = (): string => {
   const beside = fileURLToPath(new URL('../shared/contract/schema.graphql', root));
   if (existsSync(beside)) return beside;
   const origin = spawnSync('git', ['config', '--get', 'remote.origin.url'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-  const besideOrigin = origin.startsWith('/') ? join(dirname(origin), 'shared/contract/schema.graphql') : '';
+  const besideOrigin = origin.startsWith('/') ? join(dirname(resolve(origin)), 'shared/contract/schema.graphql') : '';
   assert.ok(besideOrigin && existsSync(besideOrigin), `shared/contract/schema.graphql not found beside ${fileURLToPath(root)} or its origin`);
   return besideOrigin;
 };
