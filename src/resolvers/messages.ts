@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { actorOf } from './viewer-holder.js';
 import { messageCursor } from '../services/cursors.js';
 
 export const messageResolvers: Resolvers = {
@@ -8,7 +9,7 @@ export const messageResolvers: Resolvers = {
   },
   Mutation: {
     sendMessage: (_parent, { input }, { principal, services }) =>
-      services.messages.send({ userId: principal.userId, name: principal.name }, input),
+      services.messages.send(actorOf({ principal }), input),
   },
   Message: {
     cursor: (message) => messageCursor(message.roomId, message.seq),

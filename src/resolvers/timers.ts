@@ -2,7 +2,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { notFound } from '../errors/index.js';
 import { remainingMsAt } from '../services/timers/timer-math.js';
 import type { TimerStreamItem } from '../services/timers/timer-stream.js';
-import { holderOf } from './viewer-holder.js';
+import { actorOf, holderOf } from './viewer-holder.js';
 
 export const timerResolvers: Resolvers = {
   Query: {
@@ -10,13 +10,13 @@ export const timerResolvers: Resolvers = {
   },
   Mutation: {
     startTimer: (_parent, { input }, { principal, services }) =>
-      services.timers.start({ userId: principal.userId, name: principal.name }, input),
+      services.timers.start(actorOf({ principal }), input),
     pauseTimer: (_parent, { id }, { principal, services }) =>
-      services.timers.pause({ userId: principal.userId, name: principal.name }, id),
+      services.timers.pause(actorOf({ principal }), id),
     resumeTimer: (_parent, { id }, { principal, services }) =>
-      services.timers.resume({ userId: principal.userId, name: principal.name }, id),
+      services.timers.resume(actorOf({ principal }), id),
     stopTimer: (_parent, { id }, { principal, services }) =>
-      services.timers.stop({ userId: principal.userId, name: principal.name }, id),
+      services.timers.stop(actorOf({ principal }), id),
   },
   Subscription: {
     timerTicked: {

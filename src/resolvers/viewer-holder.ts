@@ -1,3 +1,4 @@
+import type { Actor } from '../services/actor.js';
 import type { PresenceHolder } from '../services/presence/presence-service.js';
 import type { Context } from './context.js';
 
@@ -7,3 +8,6 @@ export const holderOf = ({ principal, connectionId }: Context): PresenceHolder =
   userName: principal.name,
   connectionId,
 });
+
+/** The caller as the author of a write. */
+export const actorOf = ({ principal }: Pick<Context, 'principal'>): Actor => ({ userId: principal.userId, name: principal.name });

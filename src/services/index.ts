@@ -11,7 +11,7 @@ import { createTimerService, type TimerService } from './timers/timer-service.js
 import { openTimerStream, TIMER_EVENT_KINDS, type TimerStreamItem } from './timers/timer-stream.js';
 import { createUserDirectory, type UserDirectory } from './users.js';
 import { createWriteLimits } from './write-limits.js';
-import type { WriteBudgets } from '../config/config.js';
+import type { Config } from '../config/config.js';
 
 export interface Services {
   users: UserDirectory;
@@ -32,14 +32,8 @@ export interface Services {
   stop(): void;
 }
 
-export interface ServiceLimits {
-  maxPageSize: number;
-  defaultPageSize: number;
-  maxSubscriptionBuffer: number;
-  presenceGraceMs: number;
-  typingTtlMs: number;
-  writeBudgets: WriteBudgets;
-}
+/** The configured limits the services apply (a part of the config, so the two cannot drift). */
+export type ServiceLimits = Pick<Config['limits'], 'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets'>;
 
 export interface ServiceDeps {
   engine: Engine;

@@ -6,6 +6,7 @@ import { messageCursor, parseMessageCursor } from './cursors.js';
 import { pageWindow } from './page-window.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
 import type { WriteLimits } from './write-limits.js';
+import type { Actor } from './actor.js';
 
 export const BODY_MAX = 4_000;
 export const CLIENT_ID_MAX = 128;
@@ -29,13 +30,8 @@ export interface MessagePage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-export interface Author {
-  userId: string;
-  name: string;
-}
-
 export interface MessageService {
-  send(author: Author, input: z.input<typeof SendMessageInput>): Promise<MessageRecord>;
+  send(author: Actor, input: z.input<typeof SendMessageInput>): Promise<MessageRecord>;
   history(viewerId: string, roomId: string, args: HistoryArgs): Promise<MessagePage>;
   /** A cursor at the room's newest message (seq 0 when there is none); the caller has checked access. */
   headCursor(roomId: string): Promise<string>;

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
 import { forbidden, notFound } from '../errors/index.js';
 import type { Engine, RoomRecord } from '../engine/types.js';
+import { isVisibleTo } from '../engine/room-visibility.js';
 import { checkPageSize } from './page-window.js';
 import { parseRoomCursor, roomCursor } from './cursors.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
@@ -34,9 +35,6 @@ export interface RoomService {
   list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
 }
 
-export const canSee = (room: RoomRecord, viewerId: string): boolean =>
-  !room.private || room.memberIds.includes(viewerId);
-
 export interface RoomServiceDeps {
   engine: Pick<Engine, 'rooms' | 'bus'>;
   clock: Clock;
@@ -47,7 +45,7 @@ export interface RoomServiceDeps {
 export const createRoomService = ({ engine, clock, limits, writes }: RoomServiceDeps): RoomService => {
   const find = async (viewerId: string, roomId: string) => {
     const room = await engine.rooms.get(roomId);
-    return room && canSee(room, viewerId) ? room : undefined;
+    return room && isVisibleTo(room, viewerId) ? room : undefined;
   };
   const require = async (viewerId: string, roomId: string) => {
     const room = await find(viewerId, roomId);

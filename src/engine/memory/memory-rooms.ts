@@ -1,4 +1,5 @@
 import type { RoomRecord, RoomStore } from '../types.js';
+import { isVisibleTo } from '../room-visibility.js';
 
 export const createMemoryRoomStore = (): RoomStore => {
   const rooms = new Map<string, RoomRecord>();
@@ -11,7 +12,6 @@ export const createMemoryRoomStore = (): RoomStore => {
     rooms.set(roomId, next);
     return next;
   };
-  const visibleTo = (room: RoomRecord, viewerId: string) => !room.private || room.memberIds.includes(viewerId);
   return {
     async create(input) {
       if (rooms.has(input.id)) throw new Error(`room id collision: ${input.id}`);
@@ -47,7 +47,7 @@ export const createMemoryRoomStore = (): RoomStore => {
       // Scans from the cursor; the memory engine is for one process, where this stays cheap.
       for (let index = Math.max(0, afterOrdinal); index < byOrdinal.length; index++) {
         const room = rooms.get(byOrdinal[index] ?? '');
-        if (!room || !visibleTo(room, viewerId)) continue;
+        if (!room || !isVisibleTo(room, viewerId)) continue;
         if (found.length === limit) return { rooms: found, hasMore: true };
         found.push(room);
       }

@@ -92,7 +92,7 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
     typing: failFast(presence.typing),
     receipts: failFast(createRedisReceiptStore(commands, keys)),
     bus: failFast(bus),
-    rateLimiter: (rule) => failFast(createRedisRateLimiter(commands, `${options.keyPrefix}:rl`)(rule)),
+    rateLimiter: (rule) => failFast(createRedisRateLimiter(commands, keys.rateLimits)(rule)),
     async ping() {
       await commands.ping();
     },

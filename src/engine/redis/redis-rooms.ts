@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RoomRecord, RoomStore } from '../types.js';
 import type { Keys } from './keys.js';
+import { isVisibleTo } from '../room-visibility.js';
 import { CHANGE_MEMBERSHIP } from './lua/rooms.js';
 import { parseRoom } from './records.js';
 import { defineScript } from './scripts.js';
@@ -44,7 +45,7 @@ export const createRedisRoomStore = (redis: Redis, keys: Keys): RoomStore => {
         for (const room of await getMany(ids)) {
           if (!room) continue;
           cursor = room.ordinal;
-          if (room.private && !room.memberIds.includes(viewerId)) continue;
+          if (!isVisibleTo(room, viewerId)) continue;
           if (found.length === limit) return { rooms: found, hasMore: true };
           found.push(room);
         }

@@ -4,10 +4,11 @@ import { parseMessageId } from '../../engine/message-id.js';
 import type { Engine, ReceiptRecord } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
 import type { WriteLimits } from '../write-limits.js';
+import type { Actor } from '../actor.js';
 
 export interface ReceiptService {
   /** Moves the caller's read pointer forward to the message; a message at or before it is a no-op. */
-  markRead(actor: { userId: string; name: string }, roomId: string, messageId: string): Promise<ReceiptRecord>;
+  markRead(actor: Actor, roomId: string, messageId: string): Promise<ReceiptRecord>;
   /** Messages after the caller's read pointer. */
   unreadCount(userId: string, roomId: string): Promise<number>;
 }

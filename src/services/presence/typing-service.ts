@@ -2,10 +2,11 @@ import type { Clock } from '../../lib/clock.js';
 import type { Engine } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
 import type { WriteLimits } from '../write-limits.js';
+import type { Actor } from '../actor.js';
 
 export interface TypingService {
   /** Shows or clears the caller's indicator; a repeated `true` inside the window only renews it. */
-  set(actor: { userId: string; name: string }, roomId: string, typing: boolean): Promise<boolean>;
+  set(actor: Actor, roomId: string, typing: boolean): Promise<boolean>;
   list(roomId: string): Promise<string[]>;
   stop(): void;
 }
@@ -23,10 +24,10 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onErr
   // One pending expiry per (room, user) in this process; a renewal replaces it.
   const expiries = new Map<string, () => void>();
 
-  const publish = (roomId: string, actor: { userId: string; name: string }, typing: boolean) =>
+  const publish = (roomId: string, actor: Actor, typing: boolean) =>
     engine.bus.publish(roomId, { kind: 'typing', roomId, userId: actor.userId, userName: actor.name, typing });
 
-  const scheduleExpiry = (roomId: string, actor: { userId: string; name: string }) => {
+  const scheduleExpiry = (roomId: string, actor: Actor) => {
     const key = `${roomId}\n${actor.userId}`;
     expiries.get(key)?.();
     const cancel = clock.setTimeout(() => {

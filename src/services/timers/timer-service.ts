@@ -5,6 +5,7 @@ import { ErrorCode, RoomcastError, forbidden, notFound } from '../../errors/inde
 import type { Engine, TimerChangedEvent, TimerRecord, TimerStatus } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
 import type { WriteLimits } from '../write-limits.js';
+import type { Actor } from '../actor.js';
 import { zodToBadInput } from '../zod-to-bad-input.js';
 import { nextDueAt, remainingMsAt } from './timer-math.js';
 
@@ -22,11 +23,6 @@ const StartTimerInput = z.object({
   tickMs: z.number().int().min(TICK_MS.min).max(TICK_MS.max).nullish(),
   label: z.string().trim().max(LABEL_MAX).nullish(),
 });
-
-export interface Actor {
-  userId: string;
-  name: string;
-}
 
 export interface TimerService {
   start(actor: Actor, input: z.input<typeof StartTimerInput>): Promise<TimerRecord>;
