@@ -40,6 +40,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     config,
     schema: buildExecutableSchema(),
     logger,
+    clock,
     context,
     isReady: async () => {
       try {
@@ -57,6 +58,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     verifier,
     logger,
     maxPayloadBytes: config.limits.maxBodyBytes,
+    maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,
   });

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { signToken } from '../../src/auth/jwt.js';
 import { startRedis } from '../../test/helpers/redis-server.js';
 import { round } from '../stats.js';
-import { cpuMicros, rssBytes } from './proc-stats.js';
+import { cpuMicros, rssBytes } from '../../test/helpers/proc-stats.js';
 import { measureResume } from './resume.js';
 
 const { values } = parseArgs({

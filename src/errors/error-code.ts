@@ -21,4 +21,8 @@ export enum ErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   /** A subscriber fell so far behind that the server ended its stream; resume from the last cursor. */
   SlowConsumer = 'SLOW_CONSUMER',
+  /** The HTTP request is not a GraphQL request: bad JSON, wrong parameter types, method or media type (yoga's code). */
+  BadRequest = 'BAD_REQUEST',
+  /** The document has no operation that `operationName` selects (yoga's code). */
+  OperationResolutionFailure = 'OPERATION_RESOLUTION_FAILURE',
 }

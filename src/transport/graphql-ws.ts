@@ -11,6 +11,8 @@ import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
+import { createServerSocketClass } from './server-socket.js';
+import { CLOSE_TIMEOUT_MS } from './slow-consumer.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -31,6 +33,8 @@ export interface GraphqlWsDeps {
   verifier: TokenVerifier;
   logger: Logger;
   maxPayloadBytes: number;
+  /** Unsent bytes a socket may hold before it is closed as a slow consumer (MAX_SOCKET_BUFFER_BYTES). */
+  maxSocketBufferBytes: number;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
   /**
@@ -55,8 +59,9 @@ const groupKeyOf = (payload: { query: string; operationName?: string | null; var
   return `${payload.operationName ?? ''}\n${JSON.stringify(variables)}\n${payload.query}`;
 };
 
+// A coded refusal from a parse hook (yoga's OPERATION_RESOLUTION_FAILURE, armor's token limit) keeps its code.
 const parseFailure = (error: unknown): GraphQLError[] => [
-  new GraphQLError(error instanceof Error ? error.message : 'Query could not be parsed', {
+  error instanceof GraphQLError && typeof error.extensions['code'] === 'string' ? error : new GraphQLError(error instanceof Error ? error.message : 'Query could not be parsed', {
     extensions: { code: ErrorCode.GraphqlParseFailed },
   }),
 ];
@@ -69,8 +74,17 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
-  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, maxSocketBufferBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
+  const ServerSocket = createServerSocketClass({
+    maxBufferedBytes: maxSocketBufferBytes,
+    onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
+    onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
+  });
+  // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
+  // socket may wait for its peer: a close frame queued behind a full buffer never reaches a peer that does
+  // not read, and ws's default would hold that buffer for 30 s.
+  const options = { server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes, WebSocket: ServerSocket, closeTimeout: CLOSE_TIMEOUT_MS };
+  const wss = new WebSocketServer<typeof ServerSocket>(options);
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       // rootValue is always an EnvelopedRoot, set in onSubscribe below.

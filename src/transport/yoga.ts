@@ -2,9 +2,12 @@ import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } fro
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import type { Clock } from '../lib/clock.js';
 import type { Context } from '../resolvers/context.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useCodedRefusals } from './plugins/use-coded-refusals.js';
+import { useSseSendBound } from './plugins/use-sse-send-bound.js';
 import type { InitialContext } from './create-context.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -13,13 +16,14 @@ export interface YogaDeps {
   config: Config;
   schema: GraphQLSchema;
   logger: Logger;
+  clock: Clock;
   context: (initial: InitialContext) => Promise<Context>;
   isReady: () => Promise<boolean>;
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, context, isReady }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -48,6 +52,12 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+      useCodedRefusals(),
+      useSseSendBound({
+        maxBufferedBytes: config.limits.maxSocketBufferBytes,
+        clock,
+        onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
+      }),
     ],
   });
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 // Linux /proc accounting of another process: CPU from /proc/<pid>/stat (utime + stime, in clock ticks),
-// resident memory from /proc/<pid>/status (VmRSS, in kB).
+// resident memory from /proc/<pid>/status (VmRSS now, VmHWM the peak so far; in kB).
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export const cpuMicros = (pid: number): number => {
@@ -13,8 +13,13 @@ export const cpuMicros = (pid: number): number => {
   return ((utime + stime) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
 };
 
-export const rssBytes = (pid: number): number => {
+const statusBytes = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
   return match ? Number(match[1]) * 1024 : Number.NaN;
 };
+
+export const rssBytes = (pid: number): number => statusBytes(pid, 'VmRSS');
+
+/** The highest resident memory the process has had since it started. */
+export const peakRssBytes = (pid: number): number => statusBytes(pid, 'VmHWM');

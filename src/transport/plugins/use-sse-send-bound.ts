@@ -1,0 +1,74 @@
+import { ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../../errors/index.js';
+import type { Clock } from '../../lib/clock.js';
+import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from '../slow-consumer.js';
+
+export interface SseSendBoundOptions {
+  /** Unsent bytes an SSE response may hold (MAX_SOCKET_BUFFER_BYTES, as for a graphql-ws socket). */
+  maxBufferedBytes: number;
+  clock: Clock;
+  onSlowConsumer: (event: SlowConsumerEvent) => void;
+}
+
+// What a cut-off SSE subscriber reads last, if it reads that far: a coded error, then the end of the stream
+// (graphql-sse's distinct-connections `next` and `complete` events).
+const FINAL_EVENTS = `event: next\ndata: ${JSON.stringify({
+  errors: [{ message: 'Subscriber fell too far behind; resume from the last cursor', extensions: { code: ErrorCode.SlowConsumer } }],
+})}\n\nevent: complete\ndata:\n\n`;
+
+const LF = 0x0a;
+
+// yoga writes an event as `event: next\n` and then `data: …\n\n`: only after the second is the stream
+// between two events, where a final event of ours can go.
+const endsAnEvent = (chunk: unknown): boolean => {
+  if (typeof chunk === 'string') return chunk.endsWith('\n\n');
+  return chunk instanceof Uint8Array && chunk.length >= 2 && chunk[chunk.length - 1] === LF && chunk[chunk.length - 2] === LF;
+};
+
+/**
+ * Bounds what an SSE response holds for a subscriber that stops reading, as server-socket.ts does for
+ * graphql-ws sockets.
+ *
+ * yoga's SSE body reaches node through @whatwg-node/server, which pipes it into the `ServerResponse` and
+ * pauses when `write()` returns false (past node's 16 KiB watermark) until `drain`. That alone would keep a
+ * stalled reader's subscription alive forever, its events parked in its room stream. Here the response may
+ * instead fill up to `maxBufferedBytes` (`writableLength`: unsent bytes in node and its socket); past that,
+ * at the next event boundary, the stream gets a final SLOW_CONSUMER error and `complete`, and is ended. Its
+ * source stays paused from then on. A reader that catches up within CLOSE_TIMEOUT_MS reads everything
+ * buffered, then those two events; otherwise the response is destroyed, which releases the buffer, and
+ * @whatwg-node/server's close handler cancels the body and with it the subscription.
+ */
+const boundResponse = (res: ServerResponse, { maxBufferedBytes, clock, onSlowConsumer }: SseSendBoundOptions): void => {
+  const write = res.write;
+  let cut = false;
+  // Node's overloads (chunk, encoding?, callback?) are forwarded as given.
+  res.write = function boundedWrite(this: ServerResponse, ...args: unknown[]): boolean {
+    if (cut) return false;
+    Reflect.apply(write, this, args);
+    const bufferedBytes = this.writableLength;
+    // Up to the bound the source may run ahead of node's own watermark: the bound, not 16 KiB, is the limit.
+    if (bufferedBytes <= maxBufferedBytes || !endsAnEvent(args[0])) return true;
+    cut = true;
+    onSlowConsumer({ transport: 'sse', bufferedBytes });
+    Reflect.apply(write, this, [FINAL_EVENTS]);
+    this.end();
+    const cancel = clock.setTimeout(() => this.destroy(), CLOSE_TIMEOUT_MS);
+    this.once('close', cancel);
+    return false;
+  } as ServerResponse['write']; // the same overloads as node's write, implemented by forwarding
+};
+
+const serverResponseOf = (serverContext: unknown): ServerResponse | undefined => {
+  if (typeof serverContext !== 'object' || serverContext === null || !('res' in serverContext)) return undefined;
+  return serverContext.res instanceof ServerResponse ? serverContext.res : undefined;
+};
+
+/** Applies `boundResponse` to every `text/event-stream` response served over node:http. */
+export const useSseSendBound = (options: SseSendBoundOptions): Plugin => ({
+  onResponse: ({ response, serverContext }) => {
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return;
+    const res = serverResponseOf(serverContext);
+    if (res) boundResponse(res, options);
+  },
+});

@@ -1,0 +1,60 @@
+import { CloseCode } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { refusalOf } from './client-message-guard.js';
+import { SLOW_CONSUMER_CLOSE_CODE, type SlowConsumerEvent } from './slow-consumer.js';
+
+export interface ServerSocketOptions {
+  /** Unsent bytes a socket may hold; past it the socket is closed with SLOW_CONSUMER_CLOSE_CODE. */
+  maxBufferedBytes: number;
+  onSlowConsumer: (event: SlowConsumerEvent) => void;
+  /** A peer broke the WebSocket framing (ws has already closed the socket with the matching 1xxx code). */
+  onPeerProtocolError: (error: Error) => void;
+}
+
+// ws's receiver errors (bad opcode, invalid UTF-8, frame too large …) carry a WS_ERR_ code: the peer's fault.
+const isPeerProtocolError = (value: unknown): value is Error => {
+  if (!(value instanceof Error) || !('code' in value)) return false;
+  return typeof value.code === 'string' && value.code.startsWith('WS_ERR_');
+};
+
+/**
+ * The class of every server-side socket (ws's `WebSocket` server option), so that each rule holds for every
+ * frame whoever writes it: graphql-ws (acks, pongs, results, errors) and the direct subscription path
+ * (live `next` frames) both write through `send`.
+ *
+ * - After each write, a socket holding more than `maxBufferedBytes` unsent (`bufferedAmount`: what the
+ *   kernel would not take yet) is closed with SLOW_CONSUMER_CLOSE_CODE. Nothing more is written to a
+ *   closing socket, so a stalled reader costs at most the cap plus one frame; the WebSocketServer's
+ *   `closeTimeout` destroys it if the peer never reads its way to the close frame.
+ * - Client frames that graphql-ws would accept but a client may not send (client-message-guard.ts) are
+ *   refused with 4400 before graphql-ws sees them.
+ * - Framing errors are the peer's, not ours: they are reported to `onPeerProtocolError` instead of
+ *   graphql-ws's "Internal error … check your implementation" console line.
+ */
+export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError }: ServerSocketOptions) =>
+  class ServerSocket extends WebSocket {
+    override send(...args: unknown[]): void {
+      // Forwarded as given: ws sorts out its own overloads (data, options?, callback?).
+      Reflect.apply(super.send, this, args);
+      if (this.readyState !== WebSocket.OPEN) return;
+      const bufferedBytes = this.bufferedAmount;
+      if (bufferedBytes <= maxBufferedBytes) return;
+      onSlowConsumer({ transport: 'graphql-ws', bufferedBytes });
+      this.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: reconnect and resume from your last cursor');
+    }
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'message' && this.readyState === WebSocket.OPEN) {
+        const reason = refusalOf(String(args[0]));
+        if (reason !== undefined) {
+          this.close(CloseCode.BadRequest, reason);
+          return false;
+        }
+      }
+      if (event === 'error' && isPeerProtocolError(args[0])) {
+        onPeerProtocolError(args[0]);
+        return false;
+      }
+      return super.emit(event, ...args);
+    }
+  };
