@@ -56,6 +56,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     yoga,
     verifier,
     logger,
+    clock,
     maxPayloadBytes: config.limits.maxBodyBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,

@@ -10,6 +10,7 @@ export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
   'test/unit/jwt.test.ts',
+  'test/unit/connection-identity.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
   'test/unit/timer-math.test.ts',
@@ -23,6 +24,7 @@ export const testFiles = [
   'test/contract/redis-engine.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
+  'test/e2e/token-expiry.test.ts',
   'test/e2e/rooms.test.ts',
   'test/e2e/room-access.test.ts',
   'test/e2e/messages.test.ts',

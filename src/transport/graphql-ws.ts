@@ -5,17 +5,18 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
-import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
+import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
+import { createConnectionIdentity, type ConnectionIdentity } from './connection-identity.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
-  principal: Principal;
+  identity: ConnectionIdentity;
   connectionId: string;
   /** The TCP socket under the WebSocket, corked by coalesced writes. */
   transport: Socket;
@@ -33,6 +34,8 @@ export interface GraphqlWsDeps {
   yoga: RoomcastYoga;
   verifier: TokenVerifier;
   logger: Logger;
+  /** Reads the time a socket's token expires at, and schedules its close. */
+  clock: Clock;
   maxPayloadBytes: number;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
@@ -65,14 +68,15 @@ const parseFailure = (error: unknown): GraphQLError[] => [
 ];
 
 // yoga's initial context names a fetch Request; socket operations are authenticated by `principal`
-// instead, so one placeholder serves them all and no Request is built per operation.
-const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
+// instead, so one placeholder serves them all and no Request is built per operation. It is a POST: yoga
+// refuses mutations on a GET request (a CSRF guard that means nothing on a socket).
+const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
+export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
@@ -89,9 +93,9 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         const authorization = ctx.connectionParams?.['authorization'];
         try {
           ctx.extra.connectionId = randomId('ws');
-          ctx.extra.principal = await verifier.verify(
-            typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
-          );
+          const principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
+          // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
+          ctx.extra.identity = createConnectionIdentity({ socket: ctx.extra.socket, principal, verifier, clock });
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
@@ -102,12 +106,15 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
       },
       onSubscribe: async (ctx, id, payload) => {
         // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
-        const { principal, transport } = ctx.extra;
+        const { identity, transport } = ctx.extra;
+        // undefined once the token has expired: the socket is closing with 4403.
+        const principal = identity?.current();
         if (!principal || !transport) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,
           connectionId: ctx.extra.connectionId,
+          connection: identity,
           params: payload,
         });
         let document;
@@ -123,7 +130,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
           const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
-          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
+          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId, connection: identity });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
