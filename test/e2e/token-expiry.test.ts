@@ -154,6 +154,16 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
     assert.equal(body.data ?? null, null);
   });
 
+  it('the typed client reports a socket closed at exp as disconnected with UNAUTHENTICATED, and does not retry', async (t) => {
+    const token = await tokenFor('gus', 'Gus', 2);
+    const client = createRoomcastClient({ url: server.url, token, webSocketImpl: WebSocket, retryAttempts: 3, backoff: { baseMs: 50, maxMs: 200 } });
+    t.after(() => client.close());
+    await waitFor(() => client.status.get() === 'connected', { timeoutMs: 5_000, what: 'the client to connect' });
+    await waitFor(() => client.status.get() === 'disconnected', { timeoutMs: expiryMs(token) - Date.now() + 5_000, what: 'the client to be disconnected' });
+    assert.equal(client.failure.get()?.code, 'UNAUTHENTICATED');
+    assert.equal(client.failure.get()?.closeCode, FORBIDDEN_CLOSE);
+  });
+
   it('the typed client refreshes on its socket, and reconnects and sends over HTTP with the new token', async (t) => {
     const first = await tokenFor('fay', 'Fay', 2);
     const oldExpMs = expiryMs(first);
