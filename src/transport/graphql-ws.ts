@@ -12,7 +12,7 @@ import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
-import { createConnectionIdentity, type ConnectionIdentity } from './connection-identity.js';
+import { ConnectionIdentity } from './connection-identity.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -95,7 +95,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, max
           ctx.extra.connectionId = randomId('ws');
           const principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
           // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
-          ctx.extra.identity = createConnectionIdentity({ socket: ctx.extra.socket, principal, verifier, clock });
+          ctx.extra.identity = new ConnectionIdentity(ctx.extra.socket, principal, verifier, clock);
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
@@ -143,6 +143,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, max
           rootValue: root,
         };
       },
+      onClose: (ctx) => ctx.extra.identity?.close(),
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');
       },

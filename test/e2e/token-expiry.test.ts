@@ -1,7 +1,7 @@
 // A graphql-ws socket lives no longer than its token, unless refreshAuth renews it on that socket: a real
 // server process, real graphql-ws clients, tokens that expire within seconds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.js';
@@ -44,45 +44,45 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
   });
   after(() => server.stop());
 
-  /** A socket for `token` holding a messageAdded subscription proven live by one delivered message. */
-  const subscribedSocket = async (token: string) => {
+  /**
+   * A socket for a fresh token of `userId` that expires in `expiresInSec`, holding a messageAdded
+   * subscription proven live by one delivered message; disposed when the test ends.
+   */
+  const subscribedSocket = async (t: TestContext, userId: string, name: string, expiresInSec: number) => {
+    const token = await tokenFor(userId, name, expiresInSec);
     const ws = connectWs(server.wsUrl, token);
+    t.after(() => ws.dispose());
     // From the room's start, so the proof message arrives whenever the server starts the subscription.
     const sub = ws.subscribe<{ messageAdded: SentMessage }>(MESSAGE_ADDED, { r: roomId, a: headCursor });
     const proof = await sendMessage(server.url, ownerToken, { roomId, body: 'are you there' });
     await waitFor(() => sub.items.some((item) => item.messageAdded.id === proof.id), { timeoutMs: 5_000, what: 'the subscription to be live' });
-    return { ws, sub };
+    return { ws, sub, expMs: expiryMs(token) };
   };
 
-  /** Waits for the socket's close (bounded by the token's exp); returns when the test saw it. */
-  const waitForClose = async (ws: TestWsClient, expMs: number, what: string) => {
+  /** Waits (bounded by `expMs`) for the socket to be closed with 4403, and checks that it was not before `expMs`. */
+  const expectClosedAt = async (ws: TestWsClient, expMs: number, what: string) => {
     await waitFor(() => ws.closeCodes.length > 0, { timeoutMs: expMs - Date.now() + 5_000, what });
-    return Date.now();
+    const closedAt = Date.now();
+    assert.deepEqual(ws.closeCodes, [FORBIDDEN_CLOSE], what);
+    assert.ok(closedAt >= expMs, `${what}: closed ${expMs - closedAt} ms before exp`);
   };
 
   it('closes a socket with 4403 when its token expires, ending its subscription', async (t) => {
-    const token = await tokenFor('ann', 'Ann', 2);
-    const expMs = expiryMs(token);
-    const { ws, sub } = await subscribedSocket(token);
-    t.after(() => ws.dispose());
+    const { ws, sub, expMs } = await subscribedSocket(t, 'ann', 'Ann', 2);
     assert.equal(sub.completed(), false);
 
-    const closedAt = await waitForClose(ws, expMs, 'the server to close the expired socket');
-    assert.deepEqual(ws.closeCodes, [FORBIDDEN_CLOSE]);
-    assert.ok(closedAt >= expMs, `closed ${expMs - closedAt} ms before exp`);
+    await expectClosedAt(ws, expMs, 'the server to close the expired socket');
     await sub.waitForComplete();
     assert.equal(sub.errors.length, 1, 'the subscription ends with the close');
   });
 
   it('a socket that refreshed with a fresh token for the same user outlives the old exp, keeps its subscription and acts as the new token', async (t) => {
-    const first = await tokenFor('ben', 'Ben', 2);
-    const oldExpMs = expiryMs(first);
-    const { ws, sub } = await subscribedSocket(first);
-    t.after(() => ws.dispose());
+    const { ws, sub, expMs: oldExpMs } = await subscribedSocket(t, 'ben', 'Ben', 3);
 
-    // Short too, so the test also sees the close move to the new exp rather than disappear.
-    const fresh = await tokenFor('ben', 'Benjamin', 5);
+    // Short too (but later than the old exp), so the test also sees the close move to the new exp.
+    const fresh = await tokenFor('ben', 'Benjamin', 6);
     const newExpMs = expiryMs(fresh);
+    assert.ok(newExpMs > oldExpMs + 1_000);
     assert.ok(Date.now() < oldExpMs, 'the refresh is sent before the old exp');
     const refreshed = await overSocket<{ refreshAuth: { id: string; name: string } }>(ws, REFRESH, { t: fresh });
     assert.deepEqual(refreshed, { items: [{ refreshAuth: { id: 'ben', name: 'Benjamin' } }], codes: [] });
@@ -99,34 +99,24 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
     const sent = await overSocket<{ sendMessage: { id: string; author: { id: string; name: string } } }>(ws, send, { i: { roomId, body: 'from the socket' } });
     assert.deepEqual(sent.items[0]?.sendMessage.author, { id: 'ben', name: 'Benjamin' });
 
-    const closedAt = await waitForClose(ws, newExpMs, 'the close at the new exp');
-    assert.deepEqual(ws.closeCodes, [FORBIDDEN_CLOSE]);
-    assert.ok(closedAt >= newExpMs, `closed ${newExpMs - closedAt} ms before the new exp`);
+    await expectClosedAt(ws, newExpMs, 'the close at the new exp');
     await sub.waitForComplete();
   });
 
   it("refuses another user's token with FORBIDDEN; the identity and the old exp stay", async (t) => {
-    const token = await tokenFor('cat', 'Cat', 2);
-    const expMs = expiryMs(token);
-    const { ws, sub } = await subscribedSocket(token);
-    t.after(() => ws.dispose());
+    const { ws, sub, expMs } = await subscribedSocket(t, 'cat', 'Cat', 3);
 
     const refused = await overSocket(ws, REFRESH, { t: await tokenFor('mallory', 'Mallory', 3_600) });
     assert.deepEqual(refused, { items: [], codes: ['FORBIDDEN'] });
     const viewer = await overSocket<{ viewer: { id: string; name: string } }>(ws, '{ viewer { id name } }');
     assert.deepEqual(viewer.items, [{ viewer: { id: 'cat', name: 'Cat' } }]);
 
-    const closedAt = await waitForClose(ws, expMs, 'the close at the old exp');
-    assert.deepEqual(ws.closeCodes, [FORBIDDEN_CLOSE]);
-    assert.ok(closedAt >= expMs, `closed ${expMs - closedAt} ms before exp`);
+    await expectClosedAt(ws, expMs, 'the close at the old exp');
     await sub.waitForComplete();
   });
 
   it('refuses forged, expired and malformed tokens with UNAUTHENTICATED; the socket keeps working until the old exp', async (t) => {
-    const token = await tokenFor('dan', 'Dan', 2);
-    const expMs = expiryMs(token);
-    const { ws, sub } = await subscribedSocket(token);
-    t.after(() => ws.dispose());
+    const { ws, sub, expMs } = await subscribedSocket(t, 'dan', 'Dan', 3);
 
     const bad: [string, string][] = [
       ['forged', await signToken({ secret: 'not-the-server-secret-0123456789', userId: 'dan', expiresInSec: 3_600 })],
@@ -142,9 +132,7 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
     const still = await sendMessage(server.url, ownerToken, { roomId, body: 'still listening' });
     await waitFor(() => sub.items.some((item) => item.messageAdded.id === still.id), { timeoutMs: 5_000, what: 'delivery after the refusals' });
 
-    const closedAt = await waitForClose(ws, expMs, 'the close at the old exp');
-    assert.deepEqual(ws.closeCodes, [FORBIDDEN_CLOSE]);
-    assert.ok(closedAt >= expMs, `closed ${expMs - closedAt} ms before exp`);
+    await expectClosedAt(ws, expMs, 'the close at the old exp');
   });
 
   it('over HTTP refreshAuth is BAD_USER_INPUT: there is no socket to refresh', async () => {
@@ -165,7 +153,7 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
   });
 
   it('the typed client refreshes on its socket, and reconnects and sends over HTTP with the new token', async (t) => {
-    const first = await tokenFor('fay', 'Fay', 2);
+    const first = await tokenFor('fay', 'Fay', 3);
     const oldExpMs = expiryMs(first);
     const client = createRoomcastClient({ url: server.url, token: first, webSocketImpl: WebSocket, retryAttempts: 3, backoff: { baseMs: 50, maxMs: 200 } });
     t.after(() => client.close());

@@ -1,43 +1,45 @@
 // The per-socket identity on a manual clock: when it closes the socket, and what refreshAuth changes.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { createTokenVerifier, signToken } from '../../src/auth/jwt.js';
 import { createManualClock, type Clock } from '../../src/lib/clock.js';
-import { createConnectionIdentity } from '../../src/transport/connection-identity.js';
+import { ConnectionIdentity } from '../../src/transport/connection-identity.js';
 import { codeOf } from '../helpers/error-code.js';
 import { TEST_SECRET } from '../helpers/tokens.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** A socket as `ws` shows it to the identity: it records closes and emits `close` once. */
+/** A socket as `ws` shows it to the identity: it records closes. */
 const fakeSocket = () => {
-  const events = new EventEmitter();
   const socket = {
     readyState: 1,
     closes: [] as [number, string][],
     close(code: number, reason: string) {
       socket.closes.push([code, reason]);
       socket.readyState = 3;
-      events.emit('close');
-    },
-    once(event: 'close', listener: () => void) {
-      return events.once(event, listener);
     },
   };
   return socket;
 };
 
-const setup = async (expiresInSec: number | undefined) => {
+const setup = async (expiresInSec: number | undefined, { timersRun = true, socketOpen = true } = {}) => {
   const clock = createManualClock();
   const delays: number[] = [];
-  // Records every delay asked for, to check none overflows setTimeout's 32-bit range.
-  const recording: Clock = { now: clock.now, setTimeout: (fn, ms) => (delays.push(ms), clock.setTimeout(fn, ms)) };
+  // Records every delay asked for (none may overflow setTimeout's 32-bit range); with `timersRun` false
+  // none runs, as when the event loop is too busy to get to them.
+  const recording: Clock = {
+    now: clock.now,
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      return timersRun ? clock.setTimeout(fn, ms) : () => undefined;
+    },
+  };
   const verifier = createTokenVerifier(TEST_SECRET, clock.now);
   const sign = (userId: string, sec: number, name?: string) => signToken({ secret: TEST_SECRET, userId, name, expiresInSec: sec, nowMs: clock.now() });
   const socket = fakeSocket();
+  if (!socketOpen) socket.readyState = 3;
   const principal = expiresInSec === undefined ? { userId: 'ann', name: 'Ann', expiresAt: undefined } : await verifier.verify(await sign('ann', expiresInSec, 'Ann'));
-  const identity = createConnectionIdentity({ socket, principal, verifier, clock: recording });
+  const identity = new ConnectionIdentity(socket, principal, verifier, recording);
   return { clock, delays, socket, identity, sign };
 };
 
@@ -63,13 +65,7 @@ describe('connection identity', () => {
   });
 
   it('refuses an operation on an expired token even before its timer has run', async () => {
-    const clock = createManualClock();
-    const socket = fakeSocket();
-    // A clock whose timers never run: the event loop is too busy to run them.
-    const stalled: Clock = { now: clock.now, setTimeout: () => () => undefined };
-    const verifier = createTokenVerifier(TEST_SECRET, clock.now);
-    const principal = await verifier.verify(await signToken({ secret: TEST_SECRET, userId: 'ann', expiresInSec: 10, nowMs: clock.now() }));
-    const identity = createConnectionIdentity({ socket, principal, verifier, clock: stalled });
+    const { clock, socket, identity } = await setup(10, { timersRun: false });
     clock.advance(10_000);
     assert.equal(identity.current(), undefined);
     assert.deepEqual(socket.closes, [[4403, 'Token expired']]);
@@ -101,9 +97,18 @@ describe('connection identity', () => {
 
   it('a closed socket cancels the timer, and refresh is refused after it', async () => {
     const { clock, socket, identity, sign } = await setup(60);
+    // What graphql-ws's onClose does when the client closes.
     socket.close(1000, 'bye');
+    identity.close();
     clock.advance(120_000);
     assert.deepEqual(socket.closes, [[1000, 'bye']]);
     await assert.rejects(identity.refresh(await sign('ann', 3_600)), (error) => codeOf(error) === 'UNAUTHENTICATED');
+  });
+
+  it('a socket that closed while connection_init was verified gets no timer', async () => {
+    const { clock, delays, socket } = await setup(10, { socketOpen: false });
+    clock.advance(20_000);
+    assert.deepEqual(delays, []);
+    assert.deepEqual(socket.closes, []);
   });
 });
