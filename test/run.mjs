@@ -38,6 +38,7 @@ export const testFiles = [
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/rate-limits.test.ts',
   // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',
