@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { createRoomcastClient } from '../../client/index.js';
 import { gql } from '../helpers/graphql-http.js';
-import { createRoom, sendMessage } from '../helpers/operations.js';
+import { createRoom, sendUntilDelivered } from '../helpers/operations.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
@@ -34,17 +34,24 @@ const isOpen = (ws: TestWsClient) => ws.socket() !== undefined && ws.closeCodes.
 const viewerId = async (url: string, token: string) =>
   ((await gql<{ viewer: { id: string } }>(url, { query: '{ viewer { id } }', token })).body.data?.viewer.id);
 
-/** Sends messages until every subscription has received one (a subscription is live only once the server has started it). */
+/** Sends messages until every subscription has received one more (a subscription is live only once the server has started it). */
 const untilDelivered = async (url: string, token: string, roomId: string, subscriptions: LiveSubscription<Added>[], body: string) => {
   const counts = subscriptions.map((sub) => sub.items.length);
-  await waitFor(
-    async () => {
-      await sendMessage(url, token, { roomId, body });
-      return subscriptions.every((sub, i) => sub.items.length > (counts[i] ?? 0));
-    },
-    { timeoutMs: 5_000, intervalMs: 100, what: `"${body}" on ${subscriptions.length} subscriptions` },
-  );
+  await sendUntilDelivered(url, token, roomId, () => subscriptions.every((sub, i) => sub.items.length > (counts[i] ?? 0)), {
+    body,
+    what: `"${body}" on ${subscriptions.length} subscriptions`,
+  });
 };
+
+/** Opens sockets until one is accepted into a slot that was just freed (the server frees it once it has seen the close). */
+const socketInFreedSlot = (t: { after(fn: () => unknown): void }, wsUrl: string, token: string, what: string) =>
+  waitFor(
+    async () => {
+      const socket = await openSocket(t, wsUrl, token);
+      return isOpen(socket) ? socket : undefined;
+    },
+    { what },
+  );
 
 describe('connections per user and subscriptions per connection', () => {
   let server: ServerProcess;
@@ -72,14 +79,7 @@ describe('connections per user and subscriptions per connection', () => {
     assert.equal(await viewerId(server.url, alice), 'alice', 'HTTP requests are not connections');
 
     await first.dispose();
-    const again = await waitFor(
-      async () => {
-        const socket = await openSocket(t, server.wsUrl, alice);
-        return isOpen(socket) ? socket : undefined;
-      },
-      { what: 'a socket in the slot the closed one freed' },
-    );
-    assert.ok(isOpen(again));
+    assert.ok(isOpen(await socketInFreedSlot(t, server.wsUrl, alice, 'a socket in the slot the closed one freed')));
   });
 
   it('counts SSE streams in the same slots', async (t) => {
@@ -89,13 +89,10 @@ describe('connections per user and subscriptions per connection', () => {
     t.after(() => stream.dispose());
     // A socket's subscriptions share its one slot: two of them leave carol at 2 connections, not 3.
     const onSocket = [socket.subscribe<Added>(MESSAGE_ADDED, { r: roomId }), socket.subscribe<Added>(MESSAGE_ADDED, { r: roomId })];
-    await waitFor(
-      async () => {
-        await sendMessage(server.url, owner, { roomId, body: 'to carol' });
-        return stream.items.length > 0 && onSocket.every((sub) => sub.items.length > 0);
-      },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'carol\'s stream and socket subscriptions to be live' },
-    );
+    await sendUntilDelivered(server.url, owner, roomId, () => stream.items.length > 0 && onSocket.every((sub) => sub.items.length > 0), {
+      body: 'to carol',
+      what: "carol's stream and socket subscriptions to be live",
+    });
 
     assert.deepEqual((await openSocket(t, server.wsUrl, carol)).closeCodes, [TOO_MANY_CONNECTIONS], 'the stream holds the second slot');
     const refused = subscribeSse<Added>(server.url, carol, { query: MESSAGE_ADDED, variables: { r: roomId } });
@@ -105,14 +102,7 @@ describe('connections per user and subscriptions per connection', () => {
     assert.equal(refused.items.length, 0);
 
     stream.dispose();
-    const reused = await waitFor(
-      async () => {
-        const next = await openSocket(t, server.wsUrl, carol);
-        return isOpen(next) ? next : undefined;
-      },
-      { what: 'a socket in the slot the ended stream freed' },
-    );
-    assert.ok(isOpen(reused));
+    assert.ok(isOpen(await socketInFreedSlot(t, server.wsUrl, carol, 'a socket in the slot the ended stream freed')));
   });
 
   it('answers a third subscription on a socket with LIMIT_EXCEEDED, keeps the socket, and frees slots that end', async (t) => {
@@ -207,6 +197,7 @@ describe('connection attempts per IP', () => {
     await sub.waitForComplete();
     assert.deepEqual(sub.items, [{ viewer: { id: 'frank' } }], 'open sockets are not affected');
 
+    // Waiting exactly what Retry-After says, once, is the point: the header must be enough to retry by.
     await sleep(retryAfterSec * 1_000);
     assert.equal((await tryUpgrade(server.wsUrl)).status, 101);
   });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql } from '../helpers/graphql-http.js';
-import { createRoom, sendMessage } from '../helpers/operations.js';
+import { createRoom, sendUntilDelivered } from '../helpers/operations.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { tryUpgrade } from '../helpers/upgrade.js';
@@ -49,14 +49,7 @@ describe('ALLOWED_ORIGINS', () => {
     t.after(() => ws.dispose());
     const sub = ws.subscribe<{ messageAdded: { body: string } }>(MESSAGE_ADDED, { r: roomId });
     await waitFor(() => ws.socket() !== undefined, { what: 'the listed origin to be connected' });
-    // Delivery proves the subscription is live; retry the send until the subscription has started.
-    await waitFor(
-      async () => {
-        await sendMessage(server.url, alice, { roomId, body: 'from a listed origin' });
-        return sub.items.length > 0;
-      },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'a message on the listed origin' },
-    );
+    await sendUntilDelivered(server.url, alice, roomId, () => sub.items.length > 0, { body: 'from a listed origin', what: 'a message on the listed origin' });
     assert.equal(sub.items[0]?.messageAdded.body, 'from a listed origin');
   });
 
@@ -65,13 +58,10 @@ describe('ALLOWED_ORIGINS', () => {
     const ws = connectWs(server.wsUrl, alice);
     t.after(() => ws.dispose());
     const sub = ws.subscribe<{ messageAdded: { body: string } }>(MESSAGE_ADDED, { r: roomId });
-    await waitFor(
-      async () => {
-        await sendMessage(server.url, alice, { roomId, body: 'no origin' });
-        return sub.items.some((item) => item.messageAdded.body === 'no origin');
-      },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'a message without an Origin' },
-    );
+    await sendUntilDelivered(server.url, alice, roomId, () => sub.items.some((item) => item.messageAdded.body === 'no origin'), {
+      body: 'no origin',
+      what: 'a message without an Origin',
+    });
     assert.deepEqual(ws.closeCodes, []);
   });
 

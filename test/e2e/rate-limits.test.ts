@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql } from '../helpers/graphql-http.js';
-import { createRoom, historySeqs, range, sendMessage } from '../helpers/operations.js';
+import { createRoom, historySeqs, range, sendMessage, sendUntilDelivered } from '../helpers/operations.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
@@ -78,13 +78,7 @@ describe('write rate limits, memory engine', () => {
     const sub = ws.subscribe<{ messageAdded: { seq: number; body: string; author: { id: string } } }>(MESSAGE_ADDED, { r: room.id });
     // Bob's own budget is untouched by alice's burst: his messages show the subscription is live, and
     // after the burst one of them is the sentinel that proves nothing else was published.
-    await waitFor(
-      async () => {
-        await sendMessage(server.url, bob, { roomId: room.id, body: 'warm-up' });
-        return sub.items.length > 0;
-      },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'the subscription to be live' },
-    );
+    await sendUntilDelivered(server.url, bob, room.id, () => sub.items.length > 0, { body: 'warm-up', what: 'the subscription to be live' });
     const warmUps = (await historySeqs(server.url, alice, room.id)).length;
 
     const outcome = await burst([server.url], alice, room.id, BURST);
@@ -133,13 +127,7 @@ describe('rate limits across two instances on Redis', () => {
       variables: { r: room.id },
     });
     t.after(() => sub.dispose());
-    await waitFor(
-      async () => {
-        await sendMessage(a.url, bob, { roomId: room.id, body: 'warm-up' });
-        return sub.items.length > 0;
-      },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'the subscription on B to be live' },
-    );
+    await sendUntilDelivered(a.url, bob, room.id, () => sub.items.length > 0, { body: 'warm-up', what: 'the subscription on B to be live' });
     const warmUps = (await historySeqs(a.url, alice, room.id)).length;
 
     const outcome = await burst([a.url, b.url], alice, room.id, BURST);
