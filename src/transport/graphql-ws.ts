@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -22,13 +23,15 @@ type ConnectionExtra = {
   releaseConnection?: () => void;
   /** Ids of the subscription operations counted against MAX_SUBSCRIPTIONS_PER_CONNECTION. */
   subscriptionIds?: Set<string>;
+  /** The TCP socket under the WebSocket, corked by coalesced writes. */
+  transport: Socket;
 };
 
 interface EnvelopedRoot {
   execute?: (args: ExecutionArgs) => unknown;
   subscribe?: (args: ExecutionArgs) => unknown;
   /** Set for subscriptions: where and under which id their frames are written directly. */
-  direct?: { socket: WebSocket; operationId: string; groupKey: string };
+  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string };
 }
 
 export interface GraphqlWsDeps {
@@ -100,6 +103,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
           ctx.extra.principal = await verifier.verify(
             typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
           );
+          ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
         } catch {
@@ -120,8 +124,9 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       },
       onClose: (ctx) => ctx.extra.releaseConnection?.(),
       onSubscribe: async (ctx, id, payload) => {
-        const principal = ctx.extra.principal;
-        if (!principal) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
+        // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
+        const { principal, transport } = ctx.extra;
+        if (!principal || !transport) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,
@@ -142,7 +147,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
           if (refusal) return [refusal];
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
-          const direct = { socket: ctx.extra.socket, operationId: id, groupKey: groupKeyOf(payload) };
+          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
           const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
