@@ -8,6 +8,9 @@ import { createServices, type Services } from './services/index.js';
 import { createContextFactory } from './transport/create-context.js';
 import { attachGraphqlWs } from './transport/graphql-ws.js';
 import { createHttpServer } from './transport/http-server.js';
+import { createUserConnectionSlots } from './transport/connection-limits.js';
+import { createOriginPolicy } from './transport/origin-policy.js';
+import { createUpgradeGuard } from './transport/upgrade-guard.js';
 import { buildExecutableSchema } from './transport/schema.js';
 import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
 
@@ -36,11 +39,15 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
   });
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
   const context = createContextFactory({ verifier, services, clock });
+  const origins = createOriginPolicy(config.allowedOrigins);
+  const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
   const yoga = createRoomcastYoga({
     config,
     schema: buildExecutableSchema(),
     logger,
     context,
+    origins,
+    connectionSlots,
     isReady: async () => {
       try {
         await engine.ping();
@@ -60,6 +67,13 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     maxPayloadBytes: config.limits.maxBodyBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,
+    verifyUpgrade: createUpgradeGuard({
+      origins,
+      attempts: engine.rateLimiter({ name: 'connections', ...config.limits.connectionAttempts }),
+      logger,
+    }),
+    connectionSlots,
+    limits: config.limits,
   });
 
   return {

@@ -35,9 +35,12 @@ export const testFiles = [
   'test/e2e/typed-client.test.ts',
   'test/e2e/timers.test.ts',
   'test/e2e/presence.test.ts',
+  'test/e2e/origins.test.ts',
+  'test/e2e/connection-limits.test.ts',
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/rate-limits.test.ts',
   // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',

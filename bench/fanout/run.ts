@@ -101,6 +101,9 @@ const roomcastEnv = (extra: Record<string, string> = {}) => ({
   LOG_LEVEL: 'info',
   RATE_LIMIT_MESSAGES: '999999/1',
   RATE_LIMIT_ROOMS: '999999/1',
+  // Every subscriber is the same user from the same address.
+  RATE_LIMIT_CONNECTIONS: '999999/1',
+  MAX_CONNECTIONS_PER_USER: '100000',
   ...extra,
 });
 

@@ -71,7 +71,9 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const events = source[Symbol.asyncIterator]();
   const { socket, transport, operationId, groupKey, args } = subscription;
   const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
-  const send = (payload: string): void => writeCoalesced(transport, () => socket.send(`${prefix}${payload}}`));
+  const send = (payload: string): void => socket.send(`${prefix}${payload}}`);
+  // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
+  const sendQueued = (payload: string): void => writeCoalesced(transport, () => send(payload));
 
   const serialize = (item: unknown, result: ExecutionResult): string => {
     const masked = maskResult(result);
@@ -113,7 +115,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     for (let next = await events.next(); !next.done && !finished; next = await events.next()) {
       const payload = await payloadFor(next.value);
       if (finished || socket.readyState !== socket.OPEN) break;
-      send(payload);
+      sendQueued(payload);
     }
   };
 

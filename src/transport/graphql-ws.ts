@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
+import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
@@ -13,11 +14,17 @@ import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
 import { ConnectionIdentity } from './connection-identity.js';
+import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
+import type { VerifyUpgrade } from './upgrade-guard.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
   identity: ConnectionIdentity;
   connectionId: string;
+  /** Gives back this socket's slot in the user's MAX_CONNECTIONS_PER_USER; idempotent. */
+  releaseConnection?: () => void;
+  /** Ids of the subscription operations counted against MAX_SUBSCRIPTIONS_PER_CONNECTION. */
+  subscriptionIds?: Set<string>;
   /** The TCP socket under the WebSocket, corked by coalesced writes. */
   transport: Socket;
 };
@@ -44,6 +51,10 @@ export interface GraphqlWsDeps {
    * peer that vanished without a close frame is noticed within two intervals.
    */
   keepAliveMs: number;
+  /** Origin and per-IP attempt checks, answered with an HTTP status before the socket is accepted. */
+  verifyUpgrade: VerifyUpgrade;
+  connectionSlots: UserConnectionSlots;
+  limits: { maxSubscriptionsPerConnection: number };
 }
 
 export interface GraphqlWsTransport {
@@ -76,8 +87,9 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { 
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
-  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
+  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits } = deps;
+  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes, verifyClient: deps.verifyUpgrade });
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       // rootValue is always an EnvelopedRoot, set in onSubscribe below.
@@ -91,18 +103,34 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, max
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
+        let principal: Principal;
         try {
           ctx.extra.connectionId = randomId('ws');
-          const principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
-          // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
-          ctx.extra.identity = new ConnectionIdentity(ctx.extra.socket, principal, verifier, clock);
+          principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
-          return true;
         } catch {
           return false;
         }
+        const { socket } = ctx.extra;
+        const release = connectionSlots.take(principal.userId);
+        if (!release) {
+          logger.info({ userId: principal.userId, closeCode: TOO_MANY_CONNECTIONS_CLOSE }, 'websocket refused: too many connections for the user');
+          // graphql-ws then closes with 4403, a no-op on a socket that is already closing.
+          socket.close(TOO_MANY_CONNECTIONS_CLOSE, 'Too many connections for this user');
+          return false;
+        }
+        ctx.extra.releaseConnection = release;
+        // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
+        ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
+        // Closed while the token was being checked: onClose may have run before there was a slot to give back.
+        if (socket.readyState === socket.CLOSED) release();
+        return true;
+      },
+      onClose: (ctx) => {
+        ctx.extra.releaseConnection?.();
+        ctx.extra.identity?.close();
       },
       onSubscribe: async (ctx, id, payload) => {
         // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
@@ -127,6 +155,8 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, max
         if (errors.length > 0) return errors;
         const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
         if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          const refusal = admitSubscription((ctx.extra.subscriptionIds ??= new Set()), ctx.subscriptions, id, limits.maxSubscriptionsPerConnection);
+          if (refusal) return [refusal];
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
           const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
@@ -143,7 +173,6 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, clock, max
           rootValue: root,
         };
       },
-      onClose: (ctx) => ctx.extra.identity?.close(),
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');
       },

@@ -6,6 +6,9 @@ import type { Context } from '../resolvers/context.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import type { InitialContext } from './create-context.js';
+import type { UserConnectionSlots } from './connection-limits.js';
+import type { OriginPolicy } from './origin-policy.js';
+import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -15,11 +18,14 @@ export interface YogaDeps {
   logger: Logger;
   context: (initial: InitialContext) => Promise<Context>;
   isReady: () => Promise<boolean>;
+  origins: OriginPolicy;
+  /** Shared with graphql-ws: SSE streams count against the same per-user limit as sockets. */
+  connectionSlots: UserConnectionSlots;
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, context, isReady }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, context, isReady, origins, connectionSlots }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -27,6 +33,7 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     context,
+    cors: origins.cors,
     // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
     // the original error attached only in development.
     maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
@@ -48,6 +55,7 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+      useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
     ],
   });
 };
