@@ -8,6 +8,9 @@ import { createServices, type Services } from './services/index.js';
 import { createContextFactory } from './transport/create-context.js';
 import { attachGraphqlWs } from './transport/graphql-ws.js';
 import { createHttpServer } from './transport/http-server.js';
+import { createUserConnectionSlots } from './transport/connection-limits.js';
+import { createOriginPolicy } from './transport/origin-policy.js';
+import { createUpgradeGuard } from './transport/upgrade-guard.js';
 import { buildExecutableSchema } from './transport/schema.js';
 import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
 
@@ -36,12 +39,16 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
   });
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
   const context = createContextFactory({ verifier, services, clock });
+  const origins = createOriginPolicy(config.allowedOrigins);
+  const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
   const yoga = createRoomcastYoga({
     config,
     schema: buildExecutableSchema(),
     logger,
     clock,
     context,
+    origins,
+    connectionSlots,
     isReady: async () => {
       try {
         await engine.ping();
@@ -57,10 +64,18 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     yoga,
     verifier,
     logger,
+    clock,
     maxPayloadBytes: config.limits.maxBodyBytes,
     maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,
+    verifyUpgrade: createUpgradeGuard({
+      origins,
+      attempts: engine.rateLimiter({ name: 'connections', ...config.limits.connectionAttempts }),
+      logger,
+    }),
+    connectionSlots,
+    limits: config.limits,
   });
 
   return {

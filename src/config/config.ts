@@ -23,6 +23,19 @@ const budget = (fallback: string) =>
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+// Browsers send an Origin as scheme://host[:port], lower-case, default port omitted: entries are compared
+// in that serialized form, so `HTTPS://App.Example:443` is accepted as `https://app.example`.
+const originList = z.string().transform((value, ctx) =>
+  value.split(',').flatMap((raw) => {
+    const entry = raw.trim();
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    const bare = url && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    if (url && bare && (url.protocol === 'http:' || url.protocol === 'https:')) return [url.origin];
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin: http(s)://host[:port], no path` });
+    return [];
+  }),
+);
+
 // Every variable the server reads. Each limit's default is the contract's bound; the README's
 // configuration table lists exactly these keys (a test compares the two).
 export const EnvSchema = z
@@ -52,6 +65,10 @@ export const EnvSchema = z
     RATE_LIMIT_RECEIPTS: budget('60/10'),
     RATE_LIMIT_TIMERS: budget('20/10'),
     RATE_LIMIT_ROOMS: budget('20/60'),
+    ALLOWED_ORIGINS: originList.optional(),
+    MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
+    RATE_LIMIT_CONNECTIONS: budget('60/10'),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -66,6 +83,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number; timerPollMs: number }>;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
+  readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     maxQueryTokens: number;
@@ -80,6 +99,11 @@ export interface Config {
     typingTtlMs: number;
     keepAliveMs: number;
     writeBudgets: WriteBudgets;
+    /** graphql-ws sockets plus SSE streams one user may hold on one instance. */
+    maxConnectionsPerUser: number;
+    maxSubscriptionsPerConnection: number;
+    /** WebSocket upgrades per client IP per window, counted through the engine. */
+    connectionAttempts: Readonly<{ points: number; durationSec: number }>;
   }>;
 }
 
@@ -117,6 +141,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     redisUrl: e.REDIS_URL,
     redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS, timerPollMs: e.TIMER_POLL_MS }),
     logLevel: e.LOG_LEVEL,
+    allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
@@ -136,6 +161,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
         timers: e.RATE_LIMIT_TIMERS,
         rooms: e.RATE_LIMIT_ROOMS,
       }),
+      maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionAttempts: Object.freeze(e.RATE_LIMIT_CONNECTIONS),
     }),
   });
 };

@@ -1,9 +1,11 @@
 import { createSourceEventStream, execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { maskError } from 'graphql-yoga';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 import { pullIterator } from '../lib/pull-iterator.js';
+import { writeCoalesced } from './coalesced-writes.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
@@ -56,6 +58,8 @@ const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
 export interface DirectSubscription {
   args: ExecutionArgs;
   socket: WebSocket;
+  /** The TCP socket under `socket`: frames written to it in one tick are coalesced. */
+  transport: Socket;
   operationId: string;
   /** Selections sharing this key produce identical payloads for the same event. */
   groupKey: string;
@@ -65,8 +69,11 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const source = await createSourceEventStream(subscription.args);
   if (!isAsyncIterable(source)) return codeRequestErrors(source);
   const events = source[Symbol.asyncIterator]();
-  const { socket, operationId, groupKey, args } = subscription;
+  const { socket, transport, operationId, groupKey, args } = subscription;
   const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+  const send = (payload: string): void => socket.send(`${prefix}${payload}}`);
+  // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
+  const sendQueued = (payload: string): void => writeCoalesced(transport, () => send(payload));
 
   const serialize = (item: unknown, result: ExecutionResult): string => {
     const masked = maskResult(result);
@@ -96,7 +103,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
       if (result instanceof Promise) return false;
       payload = serialize(item, result);
     }
-    if (socket.readyState === socket.OPEN) socket.send(`${prefix}${payload}}`);
+    if (socket.readyState === socket.OPEN) send(payload);
     return true;
   };
   // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
@@ -108,7 +115,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     for (let next = await events.next(); !next.done && !finished; next = await events.next()) {
       const payload = await payloadFor(next.value);
       if (finished || socket.readyState !== socket.OPEN) break;
-      socket.send(`${prefix}${payload}}`);
+      sendQueued(payload);
     }
   };
 

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,25 +7,35 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
+import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect } from './direct-subscriptions.js';
+import { ConnectionIdentity } from './connection-identity.js';
+import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
+import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
 import { CLOSE_TIMEOUT_MS } from './slow-consumer.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
-  principal: Principal;
+  identity: ConnectionIdentity;
   connectionId: string;
+  /** Gives back this socket's slot in the user's MAX_CONNECTIONS_PER_USER; idempotent. */
+  releaseConnection?: () => void;
+  /** Ids of the subscription operations counted against MAX_SUBSCRIPTIONS_PER_CONNECTION. */
+  subscriptionIds?: Set<string>;
+  /** The TCP socket under the WebSocket, corked by coalesced writes. */
+  transport: Socket;
 };
 
 interface EnvelopedRoot {
   execute?: (args: ExecutionArgs) => unknown;
   subscribe?: (args: ExecutionArgs) => unknown;
   /** Set for subscriptions: where and under which id their frames are written directly. */
-  direct?: { socket: WebSocket; operationId: string; groupKey: string };
+  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string };
 }
 
 export interface GraphqlWsDeps {
@@ -32,6 +43,8 @@ export interface GraphqlWsDeps {
   yoga: RoomcastYoga;
   verifier: TokenVerifier;
   logger: Logger;
+  /** Reads the time a socket's token expires at, and schedules its close. */
+  clock: Clock;
   maxPayloadBytes: number;
   /** Unsent bytes a socket may hold before it is closed as a slow consumer (MAX_SOCKET_BUFFER_BYTES). */
   maxSocketBufferBytes: number;
@@ -42,6 +55,10 @@ export interface GraphqlWsDeps {
    * peer that vanished without a close frame is noticed within two intervals.
    */
   keepAliveMs: number;
+  /** Origin and per-IP attempt checks, answered with an HTTP status before the socket is accepted. */
+  verifyUpgrade: VerifyUpgrade;
+  connectionSlots: UserConnectionSlots;
+  limits: { maxSubscriptionsPerConnection: number };
 }
 
 export interface GraphqlWsTransport {
@@ -60,30 +77,39 @@ const groupKeyOf = (payload: { query: string; operationName?: string | null; var
 };
 
 // A coded refusal from a parse hook (yoga's OPERATION_RESOLUTION_FAILURE, armor's token limit) keeps its code.
-const parseFailure = (error: unknown): GraphQLError[] => [
-  error instanceof GraphQLError && typeof error.extensions['code'] === 'string' ? error : new GraphQLError(error instanceof Error ? error.message : 'Query could not be parsed', {
-    extensions: { code: ErrorCode.GraphqlParseFailed },
-  }),
-];
+const parseFailure = (error: unknown): GraphQLError[] => {
+  if (error instanceof GraphQLError && typeof error.extensions['code'] === 'string') return [error];
+  const message = error instanceof Error ? error.message : 'Query could not be parsed';
+  return [new GraphQLError(message, { extensions: { code: ErrorCode.GraphqlParseFailed } })];
+};
 
 // yoga's initial context names a fetch Request; socket operations are authenticated by `principal`
-// instead, so one placeholder serves them all and no Request is built per operation.
-const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
+// instead, so one placeholder serves them all and no Request is built per operation. It is a POST: yoga
+// refuses mutations on a GET request (a CSRF guard that means nothing on a socket).
+const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, maxSocketBufferBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
+export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
+  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits } = deps;
   const ServerSocket = createServerSocketClass({
-    maxBufferedBytes: maxSocketBufferBytes,
+    maxBufferedBytes: deps.maxSocketBufferBytes,
     onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
   });
   // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
   // socket may wait for its peer: a close frame queued behind a full buffer never reaches a peer that does
   // not read, and ws's default would hold that buffer for 30 s.
-  const options = { server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes, WebSocket: ServerSocket, closeTimeout: CLOSE_TIMEOUT_MS };
+  const options = {
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: maxPayloadBytes,
+    verifyClient: deps.verifyUpgrade,
+    WebSocket: ServerSocket,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
   const wss = new WebSocketServer<typeof ServerSocket>(options);
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
@@ -98,25 +124,46 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
+        let principal: Principal;
         try {
           ctx.extra.connectionId = randomId('ws');
-          ctx.extra.principal = await verifier.verify(
-            typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
-          );
+          principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
+          ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
-          return true;
         } catch {
           return false;
         }
+        const { socket } = ctx.extra;
+        const release = connectionSlots.take(principal.userId);
+        if (!release) {
+          logger.info({ userId: principal.userId, closeCode: TOO_MANY_CONNECTIONS_CLOSE }, 'websocket refused: too many connections for the user');
+          // graphql-ws then closes with 4403, a no-op on a socket that is already closing.
+          socket.close(TOO_MANY_CONNECTIONS_CLOSE, 'Too many connections for this user');
+          return false;
+        }
+        ctx.extra.releaseConnection = release;
+        // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
+        ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
+        // Closed while the token was being checked: onClose may have run before there was a slot to give back.
+        if (socket.readyState === socket.CLOSED) release();
+        return true;
+      },
+      onClose: (ctx) => {
+        ctx.extra.releaseConnection?.();
+        ctx.extra.identity?.close();
       },
       onSubscribe: async (ctx, id, payload) => {
-        const principal = ctx.extra.principal;
-        if (!principal) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
+        // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
+        const { identity, transport } = ctx.extra;
+        // undefined once the token has expired: the socket is closing with 4403.
+        const principal = identity?.current();
+        if (!principal || !transport) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,
           connectionId: ctx.extra.connectionId,
+          connection: identity,
           params: payload,
         });
         let document;
@@ -129,10 +176,12 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         if (errors.length > 0) return errors;
         const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
         if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          const refusal = admitSubscription((ctx.extra.subscriptionIds ??= new Set()), ctx.subscriptions, id, limits.maxSubscriptionsPerConnection);
+          if (refusal) return [refusal];
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
-          const direct = { socket: ctx.extra.socket, operationId: id, groupKey: groupKeyOf(payload) };
-          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
+          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
+          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId, connection: identity });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };

@@ -9,6 +9,9 @@ import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useCodedRefusals } from './plugins/use-coded-refusals.js';
 import { useSseSendBound } from './plugins/use-sse-send-bound.js';
 import type { InitialContext } from './create-context.js';
+import type { UserConnectionSlots } from './connection-limits.js';
+import type { OriginPolicy } from './origin-policy.js';
+import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -19,11 +22,14 @@ export interface YogaDeps {
   clock: Clock;
   context: (initial: InitialContext) => Promise<Context>;
   isReady: () => Promise<boolean>;
+  origins: OriginPolicy;
+  /** Shared with graphql-ws: SSE streams count against the same per-user limit as sockets. */
+  connectionSlots: UserConnectionSlots;
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -31,6 +37,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     context,
+    cors: origins.cors,
     // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
     // the original error attached only in development.
     maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
@@ -52,6 +59,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+      useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
       useCodedRefusals(),
       useSseSendBound({
         maxBufferedBytes: config.limits.maxSocketBufferBytes,
