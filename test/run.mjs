@@ -17,6 +17,7 @@ export const testFiles = [
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
   'test/unit/write-limits.test.ts',
+  'test/unit/client-message-guard.test.ts',
   'test/unit/freshness.test.ts',
   // one engine contract, every engine
   'test/contract/memory.test.ts',
@@ -39,6 +40,7 @@ export const testFiles = [
   'test/e2e/connection-limits.test.ts',
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
+  'test/e2e/malformed-input.test.ts',
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors/index.js';
+import { answerClientErrors } from './client-errors.js';
 import { createDemoStatic } from './demo-static.js';
 import type { RoomcastYoga } from './yoga.js';
 
@@ -17,7 +18,7 @@ const refuseTooLarge = (res: ServerResponse, maxBodyBytes: number): void => {
  */
 export const createHttpServer = (yoga: RoomcastYoga, maxBodyBytes: number): Server => {
   const serveDemo = createDemoStatic();
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (serveDemo(req, res)) return;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
@@ -37,4 +38,6 @@ export const createHttpServer = (yoga: RoomcastYoga, maxBodyBytes: number): Serv
     }
     void yoga(req, res);
   });
+  answerClientErrors(server);
+  return server;
 };
