@@ -44,6 +44,8 @@ export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPe
     }
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {
+      // Client frames are few next to the frames a server writes, so reading each one twice (here and in
+      // graphql-ws) costs little.
       if (event === 'message' && this.readyState === WebSocket.OPEN) {
         const reason = refusalOf(String(args[0]));
         if (reason !== undefined) {
