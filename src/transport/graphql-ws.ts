@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -11,7 +11,11 @@ import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
-import { subscribeDirect } from './direct-subscriptions.js';
+import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import type { Clock } from '../lib/clock.js';
+import type { Metrics } from '../observability/metrics.js';
+import { operationInfo } from '../observability/operation-info.js';
+import { createSocketOperations, drainSockets } from './ws-drain.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -25,7 +29,7 @@ interface EnvelopedRoot {
   execute?: (args: ExecutionArgs) => unknown;
   subscribe?: (args: ExecutionArgs) => unknown;
   /** Set for subscriptions: where and under which id their frames are written directly. */
-  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string };
+  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string; field: string };
 }
 
 export interface GraphqlWsDeps {
@@ -41,11 +45,18 @@ export interface GraphqlWsDeps {
    * peer that vanished without a close frame is noticed within two intervals.
    */
   keepAliveMs: number;
+  metrics: Pick<Metrics, 'connectionOpened' | 'connectionClosed' | 'subscriptionOpened' | 'subscriptionClosed' | 'frames'>;
+  clock: Clock;
 }
 
 export interface GraphqlWsTransport {
-  /** Closes every socket with 1001 (going away) and stops accepting upgrades. */
-  close(): Promise<void>;
+  /** Refuses upgrades from now on; open sockets carry on. */
+  stopAccepting(): void;
+  /**
+   * Stops accepting, lets each socket's queries and mutations answer (until `operationsDeadlineAt`), then
+   * closes it with 1001 (going away); resolves once every socket is closed.
+   */
+  close(deadlines: { operationsDeadlineAt: number; closeDeadlineAt: number }): Promise<void>;
   connectionCount(): number;
 }
 
@@ -72,9 +83,18 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
-export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context }: GraphqlWsDeps): GraphqlWsTransport => {
+export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
+  const { httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context, metrics, clock } = deps;
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
-  const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+  const operations = createSocketOperations();
+  const meter: SubscriptionMeter = {
+    opened: (field) => metrics.subscriptionOpened(field),
+    closed: (field) => metrics.subscriptionClosed(field),
+    frames: metrics.frames.ws,
+  };
+  let accepting = true;
+  // Its dispose() is not used: close() below drains sockets first, then closes them with 1001 itself.
+  useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       // rootValue is always an EnvelopedRoot, set in onSubscribe below.
       execute: (args) => (args.rootValue as EnvelopedRoot).execute?.(args) as never,
@@ -82,7 +102,7 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         const root = args.rootValue as EnvelopedRoot;
         if (!root.direct) return root.subscribe?.(args) as never;
         // Each event is executed with itself as root value.
-        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct }) as never;
+        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct, meter }) as never;
       },
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
@@ -95,6 +115,8 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
+          metrics.connectionOpened('ws');
+          logger.debug({ connectionId: ctx.extra.connectionId, userId: ctx.extra.principal.userId }, 'ws connected');
           return true;
         } catch {
           return false;
@@ -119,13 +141,16 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
         const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
-        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+        const info = operationInfo(document, payload.operationName);
+        if (info.type === 'subscription') {
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
-          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
+          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload), field: info.field ?? 'unknown' };
           const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
+        // Counted until its `complete` is written (onComplete below), so that shutdown lets it answer.
+        operations.begin(ctx.extra.socket, id);
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {
           schema: enveloped.schema,
@@ -136,6 +161,16 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
           rootValue: root,
         };
       },
+      onComplete: (ctx, id) => {
+        operations.end(ctx.extra.socket, id);
+      },
+      onClose: (ctx, code, reason) => {
+        const line = { connectionId: ctx.extra.connectionId, userId: ctx.extra.principal?.userId, code, reason };
+        // Only acknowledged sockets were counted (and are worth an info line): refused ones are noise.
+        if (!ctx.acknowledged) return logger.debug(line, 'ws closed');
+        metrics.connectionClosed('ws');
+        logger.info(line, 'ws closed');
+      },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');
       },
@@ -143,9 +178,17 @@ export const attachGraphqlWs = ({ httpServer, yoga, verifier, logger, maxPayload
     wss,
     keepAliveMs,
   );
+  const stopAccepting = () => {
+    if (!accepting) return;
+    accepting = false;
+    // Unhooks the upgrade listener from the HTTP server; the sockets already open are not touched.
+    wss.close();
+  };
   return {
-    async close() {
-      await server.dispose();
+    stopAccepting,
+    async close({ operationsDeadlineAt, closeDeadlineAt }) {
+      stopAccepting();
+      await drainSockets({ sockets: wss.clients, operations, clock, operationsDeadlineAt, closeDeadlineAt });
     },
     connectionCount: () => wss.clients.size,
   };

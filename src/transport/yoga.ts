@@ -1,4 +1,4 @@
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -15,11 +15,13 @@ export interface YogaDeps {
   logger: Logger;
   context: (initial: InitialContext) => Promise<Context>;
   isReady: () => Promise<boolean>;
+  /** More plugins (logs, metrics), after the ones that give errors their codes so that they see the codes. */
+  plugins?: Plugin[];
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, context, isReady }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, context, isReady, plugins = [] }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -47,6 +49,7 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady }:
     plugins: [
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
+      ...plugins,
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
     ],
   });
