@@ -36,6 +36,9 @@ export const testFiles = [
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
+  'test/e2e/shutdown.test.ts',
+  'test/e2e/metrics.test.ts',
   // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',

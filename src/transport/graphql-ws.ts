@@ -76,8 +76,9 @@ const parseFailure = (error: unknown): GraphQLError[] => [
 ];
 
 // yoga's initial context names a fetch Request; socket operations are authenticated by `principal`
-// instead, so one placeholder serves them all and no Request is built per operation.
-const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`);
+// instead, so one placeholder serves them all and no Request is built per operation. A POST: yoga refuses
+// mutations that come with a GET request (and a socket has no request method at all).
+const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
