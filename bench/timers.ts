@@ -80,7 +80,9 @@ const roomcast = () =>
     const schema = buildExecutableSchema();
     const document = parse('subscription($id: ID!) { timerTicked(timerId: $id) { remainingMs serverTime timer { id status remainingMs } } }');
     const owner = { userId: 'bench-owner', name: 'Owner', expiresAt: undefined };
-    const contextFor = (userId: string): Context => ({ principal: { userId, name: userId, expiresAt: undefined }, connectionId: `bench-${userId}`, services, clock: systemClock });
+    // The bench runs subscriptions only; nothing calls refreshAuth.
+    const noRefresh = { refresh: () => Promise.reject(new Error('no connection to refresh in the bench')) };
+    const contextFor = (userId: string): Context => ({ principal: { userId, name: userId, expiresAt: undefined }, connectionId: `bench-${userId}`, connection: noRefresh, services, clock: systemClock });
 
     // Rooms hold at most 20 active timers, so timers spread over rooms of 20.
     const rooms = [];

@@ -20,7 +20,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'di
 export interface ConnectionOptions {
   /** ws:// or wss:// URL of /graphql. */
   url: string;
-  token: string;
+  /** The bearer token (without `Bearer `), read at every (re)connect: `refreshAuth` changes it. */
+  token: () => string;
   /** A WebSocket constructor where there is no global one (Node 20: the `ws` package). */
   webSocketImpl?: unknown;
   /** Reconnect attempts after a drop before giving up; Infinity never gives up. */
@@ -76,7 +77,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
 
   const ws = createClient({
     url: options.url,
-    connectionParams: { authorization: `Bearer ${options.token}` },
+    connectionParams: () => ({ authorization: `Bearer ${options.token()}` }),
     // The status is about the socket, so keep one open even while no operation is running.
     lazy: false,
     retryAttempts: options.retryAttempts,

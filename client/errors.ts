@@ -62,7 +62,8 @@ export const fromGraphQLErrors = (errors: readonly FormattedError[], cause?: unk
 export const fromSubscriptionError = (error: unknown): RoomcastClientError => {
   if (isFormattedErrorList(error)) return fromGraphQLErrors(error);
   if (isCloseEvent(error)) {
-    // 4403 is the server's answer to a missing, forged or expired token at connection_init.
+    // 4403 is the server's answer to a missing, forged or expired token at connection_init, and its close
+    // of a socket whose token expired without a refreshAuth.
     if (error.code === 4403) return new RoomcastClientError('UNAUTHENTICATED', 'The server refused the token', error, error.code);
     return new RoomcastClientError(ClientErrorCode.ConnectionClosed, `Socket closed with ${error.code} ${error.reason ?? ''}`.trim(), error, error.code);
   }

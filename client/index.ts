@@ -12,11 +12,13 @@ import type { RoomcastClientError } from './errors.js';
 import { createHttpApi, type HttpApi, type Message } from './http-api.js';
 import { globalNetworkEvents, type NetworkEvents } from './network-events.js';
 import type { ObservableValue } from './observable-value.js';
+import { refreshAuthMutation } from './operations/auth.js';
 import { messageAddedSubscription, roomEventsSubscription } from './operations/messages.js';
 import type { viewerQuery } from './operations/viewer.js';
 import { openRoomSession, type RoomSession, type RoomSessionOptions } from './room-session.js';
-import { subscribeTyped } from './typed-subscribe.js';
+import { requestTyped, subscribeTyped } from './typed-subscribe.js';
 
+export * from './operations/auth.js';
 export * from './operations/messages.js';
 export * from './operations/presence.js';
 export * from './operations/rooms.js';
@@ -75,6 +77,14 @@ export interface RoomcastClient extends HttpApi {
   /** Messages of a room, replayed after `after` when given, then live. Returns an unsubscribe function. */
   onMessage(variables: VariablesOf<typeof messageAddedSubscription>, handlers: SubscriptionHandlers<Message>): () => void;
   onRoomEvent(variables: VariablesOf<typeof roomEventsSubscription>, handlers: SubscriptionHandlers<RoomEvent>): () => void;
+  /**
+   * Renews the socket's identity with a fresh token for the same user before the current one expires
+   * (the server closes the socket with 4403 at `exp` otherwise), keeping every subscription. Sent on the
+   * socket; once accepted, HTTP requests and later reconnects use the new token too. Rejects with the
+   * server's code (`FORBIDDEN` for another user's token, `UNAUTHENTICATED` for a bad one) and then keeps
+   * the old token.
+   */
+  refreshAuth(token: string): Promise<ResultOf<typeof refreshAuthMutation>['refreshAuth']>;
   /** Joins (by default) and opens a room: its timeline, people and countdown, kept current over reconnects. */
   openRoom(roomId: string, options?: Partial<RoomSessionOptions>): Promise<RoomSession>;
   /** Closes every open room and the socket, and stops reconnecting. */
@@ -93,9 +103,10 @@ const DEFAULT_ROOM_OPTIONS: Omit<RoomSessionOptions, 'backoff'> = {
 export const createRoomcastClient = (options: RoomcastClientOptions): RoomcastClient => {
   const clock = options.clock ?? systemClientClock;
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  let token = options.token;
   const connection = createConnection({
     url: options.url.replace(/^http/, 'ws'),
-    token: options.token,
+    token: () => token,
     webSocketImpl: options.webSocketImpl,
     retryAttempts: options.retryAttempts ?? Number.POSITIVE_INFINITY,
     backoff,
@@ -113,7 +124,7 @@ export const createRoomcastClient = (options: RoomcastClientOptions): RoomcastCl
     requestPolicy: 'network-only',
     // One method for every operation keeps requests uniform (and tokens out of URLs and access logs).
     preferGetMethod: false,
-    fetchOptions: () => ({ headers: { authorization: `Bearer ${options.token}` } }),
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     // urql aborts on teardown through init.signal; a request that never answers is cut by the timeout.
     fetch: (input, init) =>
       baseFetch(input, {
@@ -148,6 +159,13 @@ export const createRoomcastClient = (options: RoomcastClientOptions): RoomcastCl
       subscribeTyped(ws, messageAddedSubscription, () => variables, { next: (data) => handlers.next(data.messageAdded), ...forward(handlers) }),
     onRoomEvent: (variables, handlers) =>
       subscribeTyped(ws, roomEventsSubscription, () => variables, { next: (data) => handlers.next(data.roomEvents), ...forward(handlers) }),
+    async refreshAuth(fresh) {
+      const { refreshAuth } = await requestTyped(ws, refreshAuthMutation, { token: fresh });
+      token = fresh;
+      // The new token may carry another display name.
+      viewer = undefined;
+      return refreshAuth;
+    },
     async openRoom(roomId, roomOptions = {}) {
       viewer ??= api.viewer().then((data) => data.viewer);
       // A failed viewer read must not stick: the next openRoom asks again.

@@ -4,7 +4,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
-import { fromGraphQLErrors, fromSubscriptionError, type RoomcastClientError } from './errors.js';
+import { ClientErrorCode, fromGraphQLErrors, fromSubscriptionError, RoomcastClientError } from './errors.js';
 
 export interface TypedSink<T> {
   next(data: T): void;
@@ -59,3 +59,21 @@ export const subscribeTyped = <R extends Record<string, unknown>, V extends Reco
     },
   });
 };
+
+/** A query or mutation sent on the socket: resolves to its one result's data, or rejects with its code. */
+export const requestTyped = <R extends Record<string, unknown>, V extends Record<string, unknown>>(
+  ws: WsClient,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Promise<R> =>
+  new Promise((resolve, reject) => {
+    let data: R | undefined;
+    subscribeTyped(ws, document, () => variables, {
+      next: (result) => {
+        data = result;
+      },
+      error: reject,
+      complete: () =>
+        data === undefined ? reject(new RoomcastClientError(ClientErrorCode.NoData, 'The server answered without data')) : resolve(data),
+    });
+  });

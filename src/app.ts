@@ -15,6 +15,9 @@ import { attachGraphqlWs } from './transport/graphql-ws.js';
 import { trackHttpResponses } from './transport/http-drain.js';
 import { createHttpServer } from './transport/http-server.js';
 import { createHttpStreams } from './transport/plugins/use-stream-cut.js';
+import { createUserConnectionSlots } from './transport/connection-limits.js';
+import { createOriginPolicy } from './transport/origin-policy.js';
+import { createUpgradeGuard } from './transport/upgrade-guard.js';
 import { buildExecutableSchema } from './transport/schema.js';
 import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
 
@@ -66,11 +69,15 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
   const context = createContextFactory({ verifier, services, clock });
   const streams = createHttpStreams();
   let draining = false;
+  const origins = createOriginPolicy(config.allowedOrigins);
+  const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
   const yoga = createRoomcastYoga({
     config,
     schema,
     logger,
     context,
+    origins,
+    connectionSlots,
     isReady: async () => {
       if (draining) return false;
       try {
@@ -94,11 +101,18 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     yoga,
     verifier,
     logger,
+    clock,
     maxPayloadBytes: config.limits.maxBodyBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,
     metrics,
-    clock,
+    verifyUpgrade: createUpgradeGuard({
+      origins,
+      attempts: engine.rateLimiter({ name: 'connections', ...config.limits.connectionAttempts }),
+      logger,
+    }),
+    connectionSlots,
+    limits: config.limits,
   });
 
   return {

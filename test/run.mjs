@@ -10,6 +10,7 @@ export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
   'test/unit/jwt.test.ts',
+  'test/unit/connection-identity.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
   'test/unit/timer-math.test.ts',
@@ -23,6 +24,7 @@ export const testFiles = [
   'test/contract/redis-engine.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
+  'test/e2e/token-expiry.test.ts',
   'test/e2e/rooms.test.ts',
   'test/e2e/room-access.test.ts',
   'test/e2e/messages.test.ts',
@@ -33,9 +35,12 @@ export const testFiles = [
   'test/e2e/typed-client.test.ts',
   'test/e2e/timers.test.ts',
   'test/e2e/presence.test.ts',
+  'test/e2e/origins.test.ts',
+  'test/e2e/connection-limits.test.ts',
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/rate-limits.test.ts',
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',
   'test/e2e/metrics.test.ts',

@@ -4,12 +4,13 @@
 //   npm run bench -- --targets raw,memory         (a subset)
 //   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
 // Only ratios within one run mean much: the load generator shares the machine with the server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { signToken } from '../../src/auth/jwt.js';
 import { startRedis } from '../../test/helpers/redis-server.js';
@@ -41,11 +42,32 @@ process.once('exit', () => {
   for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
 });
 
-/** Starts a server script and resolves with its pid and port once it prints its listening line. */
+// Every target runs as plain JavaScript, as in production: Roomcast as `npm start` runs it (dist/, built by
+// tsc), the baselines compiled by esbuild. Under tsx each named closure would also get a `name` property
+// defined at creation (esbuild's keepNames), which costs CPU and a property store per closure.
+const SERVER_ENTRY = 'dist/main.js';
+const RAW_ENTRY = '.bench-build/raw-ws-server.js';
+const STOCK_YOGA_ENTRY = '.bench-build/stock-yoga-server.js';
+const buildTargets = async (): Promise<void> => {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error('building the server failed');
+  await build({
+    entryPoints: ['bench/fanout/targets/raw-ws-server.ts', 'bench/fanout/targets/stock-yoga-server.ts'],
+    absWorkingDir: root,
+    outdir: '.bench-build',
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+  });
+};
+
+/** Starts a built server and resolves with its pid and port once it prints its listening line. */
 const startProcess = (script: string, env: Record<string, string> = {}) =>
   new Promise<{ pid: number; port: number; child: ChildProcess }>((resolve, reject) => {
     const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...profiling, script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(child);
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -79,6 +101,9 @@ const roomcastEnv = (extra: Record<string, string> = {}) => ({
   LOG_LEVEL: 'info',
   RATE_LIMIT_MESSAGES: '999999/1',
   RATE_LIMIT_ROOMS: '999999/1',
+  // Every subscriber is the same user from the same address.
+  RATE_LIMIT_CONNECTIONS: '999999/1',
+  MAX_CONNECTIONS_PER_USER: '100000',
   ...extra,
 });
 
@@ -155,13 +180,14 @@ const createRooms = async (port: number, token: string) => {
   return ids;
 };
 
+await buildTargets();
 const results: Record<string, unknown> = {};
 const targets = (values.targets ?? '').split(',');
 const token = await signToken({ secret: SECRET, userId: 'bench', expiresInSec: 3_600 });
 const plainRooms = Array.from({ length: roomCount }, (_, i) => `room-${i}`);
 
 if (targets.includes('raw')) {
-  const server = await startProcess('bench/fanout/targets/raw-ws-server.ts');
+  const server = await startProcess(RAW_ENTRY);
   results['raw'] = await runLoad({
     serverPids: [server.pid],
     rssPid: server.pid,
@@ -171,13 +197,13 @@ if (targets.includes('raw')) {
   console.log('raw', JSON.stringify(results['raw']));
 }
 if (targets.includes('yoga')) {
-  const server = await startProcess('bench/fanout/targets/stock-yoga-server.ts', { NODE_ENV: 'production' });
+  const server = await startProcess(STOCK_YOGA_ENTRY, { NODE_ENV: 'production' });
   results['yoga'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
   await stop(server.child);
   console.log('yoga', JSON.stringify(results['yoga']));
 }
 if (targets.includes('memory')) {
-  const server = await startProcess('src/main.ts', roomcastEnv());
+  const server = await startProcess(SERVER_ENTRY, roomcastEnv());
   const rooms = await createRooms(server.port, token);
   results['memory'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
   results['resume'] = await measureResume(server.port, token, Number(values['resume-messages']));
@@ -188,8 +214,8 @@ if (targets.includes('memory')) {
 if (targets.includes('redis')) {
   const redis = await startRedis();
   const env = roomcastEnv({ REDIS_URL: redis.url });
-  const publisher = await startProcess('src/main.ts', env);
-  const subscriberSide = await startProcess('src/main.ts', env);
+  const publisher = await startProcess(SERVER_ENTRY, env);
+  const subscriberSide = await startProcess(SERVER_ENTRY, env);
   const rooms = await createRooms(publisher.port, token);
   const probe = new Redis(redis.url);
   const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation RefreshAuth($token: String!) {\n    refreshAuth(token: $token) { id name }\n  }\n": typeof types.RefreshAuthDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    cursor\n    author { id name }\n    body\n    clientId\n    createdAt\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MessagesDocument,
@@ -37,6 +38,7 @@ type Documents = {
     "\n  query Viewer {\n    viewer { id name }\n    serverTime\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
+    "\n  mutation RefreshAuth($token: String!) {\n    refreshAuth(token: $token) { id name }\n  }\n": types.RefreshAuthDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    cursor\n    author { id name }\n    body\n    clientId\n    createdAt\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) { ...MessageFields }\n  }\n": types.SendMessageDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MessagesDocument,
@@ -74,6 +76,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshAuth($token: String!) {\n    refreshAuth(token: $token) { id name }\n  }\n"): (typeof documents)["\n  mutation RefreshAuth($token: String!) {\n    refreshAuth(token: $token) { id name }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

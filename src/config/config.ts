@@ -23,6 +23,19 @@ const budget = (fallback: string) =>
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+// Browsers send an Origin as scheme://host[:port], lower-case, default port omitted: entries are compared
+// in that serialized form, so `HTTPS://App.Example:443` is accepted as `https://app.example`.
+const originList = z.string().transform((value, ctx) =>
+  value.split(',').flatMap((raw) => {
+    const entry = raw.trim();
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    const bare = url && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    if (url && bare && (url.protocol === 'http:' || url.protocol === 'https:')) return [url.origin];
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin: http(s)://host[:port], no path` });
+    return [];
+  }),
+);
+
 // Every variable the server reads. Each limit's default is the contract's bound; the README's
 // configuration table lists exactly these keys (a test compares the two).
 export const EnvSchema = z
@@ -54,6 +67,10 @@ export const EnvSchema = z
     // Under the contract's 10 s, so that the process is gone within it even when the deadline is hit.
     SHUTDOWN_TIMEOUT_MS: int(500, 10_000, 9_000),
     METRICS_ENABLED: z.stringbool().default(true),
+    ALLOWED_ORIGINS: originList.optional(),
+    MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
+    RATE_LIMIT_CONNECTIONS: budget('60/10'),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -72,6 +89,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Serve Prometheus metrics on `GET /metrics`. */
   readonly metricsEnabled: boolean;
+  /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
+  readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     maxQueryTokens: number;
@@ -84,6 +103,11 @@ export interface Config {
     typingTtlMs: number;
     keepAliveMs: number;
     writeBudgets: WriteBudgets;
+    /** graphql-ws sockets plus SSE streams one user may hold on one instance. */
+    maxConnectionsPerUser: number;
+    maxSubscriptionsPerConnection: number;
+    /** WebSocket upgrades per client IP per window, counted through the engine. */
+    connectionAttempts: Readonly<{ points: number; durationSec: number }>;
   }>;
 }
 
@@ -123,6 +147,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
+    allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
@@ -141,6 +166,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
         timers: e.RATE_LIMIT_TIMERS,
         rooms: e.RATE_LIMIT_ROOMS,
       }),
+      maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionAttempts: Object.freeze(e.RATE_LIMIT_CONNECTIONS),
     }),
   });
 };

@@ -10,7 +10,6 @@ export enum ErrorCode {
   GraphqlValidationFailed = 'GRAPHQL_VALIDATION_FAILED',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
   /** A contract field whose feature has not been built yet on this server. */
-  NotImplemented = 'NOT_IMPLEMENTED',
   /** A per-room or per-connection bound was reached (e.g. 20 active timers per room); `extensions.limit` names it. */
   LimitExceeded = 'LIMIT_EXCEEDED',
   /** The timer has FINISHED or been STOPPED; nothing more can be done to it. */

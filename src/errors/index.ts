@@ -1,2 +1,2 @@
 export { ErrorCode } from './error-code.js';
-export { RoomcastError, isRoomcastError, notFound, badInput, forbidden, notImplemented } from './roomcast-error.js';
+export { RoomcastError, isRoomcastError, notFound, badInput, forbidden } from './roomcast-error.js';

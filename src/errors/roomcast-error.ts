@@ -24,5 +24,3 @@ export const notFound = (what: string): RoomcastError => new RoomcastError(Error
 export const badInput = (message: string, details: Record<string, unknown> = {}): RoomcastError =>
   new RoomcastError(ErrorCode.BadUserInput, message, details);
 export const forbidden = (message: string): RoomcastError => new RoomcastError(ErrorCode.Forbidden, message);
-export const notImplemented = (feature: string): RoomcastError =>
-  new RoomcastError(ErrorCode.NotImplemented, `${feature} is not available on this server yet`);

@@ -76,7 +76,11 @@ export type Mutation = {
   pauseTimer: Timer;
   /**
    * Replaces the identity of the graphql-ws connection this is sent on with a fresh token for the same
-   * user, so the socket outlives the first token's `exp`. Another `sub`: `FORBIDDEN`.
+   * user, so the socket outlives the first token's `exp` (it is closed with `4403` when that passes) and
+   * keeps its subscriptions. Operations started afterwards act as the new token, `name` included. Returns
+   * the user as the new token names them. Another `sub`: `FORBIDDEN`; a forged or expired token:
+   * `UNAUTHENTICATED` (either way the connection keeps its identity and its old `exp`). Over HTTP or SSE
+   * there is no connection to refresh: `BAD_USER_INPUT`.
    */
   refreshAuth: User;
   resumeTimer: Timer;

@@ -1,5 +1,4 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { notImplemented } from '../errors/index.js';
 
 export const viewerResolvers: Resolvers = {
   Query: {
@@ -7,9 +6,11 @@ export const viewerResolvers: Resolvers = {
     serverTime: (_parent, _args, { clock }) => clock.now(),
   },
   Mutation: {
-    // Arrives with the hardening issue (token renewal on long-lived sockets).
-    refreshAuth: () => {
-      throw notImplemented('refreshAuth');
+    refreshAuth: async (_parent, { token }, { connection, services }) => {
+      const principal = await connection.refresh(token);
+      const user = { id: principal.userId, name: principal.name };
+      await services.users.remember(user);
+      return user;
     },
   },
 };

@@ -82,8 +82,10 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const frames = meter.frames;
   const send = (payload: string): void => {
     frames.count += 1;
-    writeCoalesced(transport, () => socket.send(`${prefix}${payload}}`));
+    socket.send(`${prefix}${payload}}`);
   };
+  // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
+  const sendQueued = (payload: string): void => writeCoalesced(transport, () => send(payload));
   meter.opened(field);
 
   const serialize = (item: unknown, result: ExecutionResult): string => {
@@ -126,7 +128,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     for (let next = await events.next(); !next.done && !finished; next = await events.next()) {
       const payload = await payloadFor(next.value);
       if (finished || socket.readyState !== socket.OPEN) break;
-      send(payload);
+      sendQueued(payload);
     }
   };
 

@@ -7,22 +7,31 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/jwt.js';
 import type { Principal } from '../auth/principal.js';
 import { ErrorCode } from '../errors/index.js';
+import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
-import type { Clock } from '../lib/clock.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationInfo } from '../observability/operation-info.js';
 import { createSocketOperations, drainSockets } from './ws-drain.js';
+import { ConnectionIdentity } from './connection-identity.js';
+import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
+import type { VerifyUpgrade } from './upgrade-guard.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
-  principal: Principal;
+  identity: ConnectionIdentity;
   connectionId: string;
+  /** Gives back this socket's slot in the user's MAX_CONNECTIONS_PER_USER; idempotent. */
+  releaseConnection?: () => void;
+  /** Ids of the subscription operations counted against MAX_SUBSCRIPTIONS_PER_CONNECTION. */
+  subscriptionIds?: Set<string>;
   /** The TCP socket under the WebSocket, corked by coalesced writes. */
   transport: Socket;
+  /** Counted in `roomcast_connections_open` (until onClose). */
+  counted?: boolean;
 };
 
 interface EnvelopedRoot {
@@ -37,6 +46,8 @@ export interface GraphqlWsDeps {
   yoga: RoomcastYoga;
   verifier: TokenVerifier;
   logger: Logger;
+  /** Reads the time a socket's token expires at, and schedules its close. */
+  clock: Clock;
   maxPayloadBytes: number;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
@@ -45,8 +56,11 @@ export interface GraphqlWsDeps {
    * peer that vanished without a close frame is noticed within two intervals.
    */
   keepAliveMs: number;
+  /** Origin and per-IP attempt checks, answered with an HTTP status before the socket is accepted. */
+  verifyUpgrade: VerifyUpgrade;
+  connectionSlots: UserConnectionSlots;
+  limits: { maxSubscriptionsPerConnection: number };
   metrics: Pick<Metrics, 'connectionOpened' | 'connectionClosed' | 'subscriptionOpened' | 'subscriptionClosed' | 'frames'>;
-  clock: Clock;
 }
 
 export interface GraphqlWsTransport {
@@ -76,8 +90,8 @@ const parseFailure = (error: unknown): GraphQLError[] => [
 ];
 
 // yoga's initial context names a fetch Request; socket operations are authenticated by `principal`
-// instead, so one placeholder serves them all and no Request is built per operation. A POST: yoga refuses
-// mutations that come with a GET request (and a socket has no request method at all).
+// instead, so one placeholder serves them all and no Request is built per operation. It is a POST: yoga
+// refuses mutations on a GET request (a CSRF guard that means nothing on a socket).
 const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
 /**
@@ -85,8 +99,8 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { 
  * so that both transports share plugins, limits, error masking and the context factory.
  */
 export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
-  const { httpServer, yoga, verifier, logger, maxPayloadBytes, keepAliveMs, context, metrics, clock } = deps;
-  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits, metrics } = deps;
+  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes, verifyClient: deps.verifyUpgrade });
   const operations = createSocketOperations();
   const meter: SubscriptionMeter = {
     opened: (field) => metrics.subscriptionOpened(field),
@@ -108,29 +122,57 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
+        let principal: Principal;
         try {
           ctx.extra.connectionId = randomId('ws');
-          ctx.extra.principal = await verifier.verify(
-            typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '',
-          );
+          principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
-          metrics.connectionOpened('ws');
-          logger.debug({ connectionId: ctx.extra.connectionId, userId: ctx.extra.principal.userId }, 'ws connected');
-          return true;
         } catch {
           return false;
         }
+        const { socket } = ctx.extra;
+        const release = connectionSlots.take(principal.userId);
+        if (!release) {
+          logger.info({ userId: principal.userId, closeCode: TOO_MANY_CONNECTIONS_CLOSE }, 'websocket refused: too many connections for the user');
+          // graphql-ws then closes with 4403, a no-op on a socket that is already closing.
+          socket.close(TOO_MANY_CONNECTIONS_CLOSE, 'Too many connections for this user');
+          return false;
+        }
+        ctx.extra.releaseConnection = release;
+        // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
+        ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
+        // Closed while the token was being checked: onClose may have run before there was a slot to give back.
+        if (socket.readyState === socket.CLOSED) release();
+        else {
+          ctx.extra.counted = true;
+          metrics.connectionOpened('ws');
+        }
+        logger.debug({ connectionId: ctx.extra.connectionId, userId: principal.userId }, 'ws connected');
+        return true;
+      },
+      onClose: (ctx, code, reason) => {
+        ctx.extra.releaseConnection?.();
+        ctx.extra.identity?.close();
+        const line = { connectionId: ctx.extra.connectionId, userId: ctx.extra.identity?.userId, code, reason };
+        // Only sockets that were let in are counted (and worth an info line): refused ones are noise.
+        if (!ctx.extra.counted) return logger.debug(line, 'ws closed');
+        ctx.extra.counted = false;
+        metrics.connectionClosed('ws');
+        logger.info(line, 'ws closed');
       },
       onSubscribe: async (ctx, id, payload) => {
         // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
-        const { principal, transport } = ctx.extra;
+        const { identity, transport } = ctx.extra;
+        // undefined once the token has expired: the socket is closing with 4403.
+        const principal = identity?.current();
         if (!principal || !transport) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,
           connectionId: ctx.extra.connectionId,
+          connection: identity,
           params: payload,
         });
         let document;
@@ -144,10 +186,12 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const info = operationInfo(document, payload.operationName);
         if (info.type === 'subscription') {
+          const refusal = admitSubscription((ctx.extra.subscriptionIds ??= new Set()), ctx.subscriptions, id, limits.maxSubscriptionsPerConnection);
+          if (refusal) return [refusal];
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
           const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload), field: info.field ?? 'unknown' };
-          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId });
+          const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId, connection: identity });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
         // Counted until its `complete` is written (onComplete below), so that shutdown lets it answer.
@@ -164,13 +208,6 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       },
       onComplete: (ctx, id) => {
         operations.end(ctx.extra.socket, id);
-      },
-      onClose: (ctx, code, reason) => {
-        const line = { connectionId: ctx.extra.connectionId, userId: ctx.extra.principal?.userId, code, reason };
-        // Only acknowledged sockets were counted (and are worth an info line): refused ones are noise.
-        if (!ctx.acknowledged) return logger.debug(line, 'ws closed');
-        metrics.connectionClosed('ws');
-        logger.info(line, 'ws closed');
       },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');

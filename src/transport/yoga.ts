@@ -6,6 +6,9 @@ import type { Context } from '../resolvers/context.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import type { InitialContext } from './create-context.js';
+import type { UserConnectionSlots } from './connection-limits.js';
+import type { OriginPolicy } from './origin-policy.js';
+import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -15,13 +18,16 @@ export interface YogaDeps {
   logger: Logger;
   context: (initial: InitialContext) => Promise<Context>;
   isReady: () => Promise<boolean>;
+  origins: OriginPolicy;
+  /** Shared with graphql-ws: SSE streams count against the same per-user limit as sockets. */
+  connectionSlots: UserConnectionSlots;
   /** More plugins (logs, metrics), after the ones that give errors their codes so that they see the codes. */
   plugins?: Plugin[];
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, context, isReady, plugins = [] }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, context, isReady, origins, connectionSlots, plugins = [] }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -29,6 +35,7 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady, p
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     context,
+    cors: origins.cors,
     // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
     // the original error attached only in development.
     maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
@@ -51,6 +58,7 @@ export const createRoomcastYoga = ({ config, schema, logger, context, isReady, p
       useErrorCodes(),
       ...plugins,
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
+      useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
     ],
   });
 };

@@ -1,5 +1,6 @@
 // The few operations most end-to-end tests need, typed, over HTTP.
 import { gqlData } from './graphql-http.js';
+import { waitFor } from './wait-for.js';
 
 export interface SentMessage {
   id: string;
@@ -59,3 +60,23 @@ export const historySeqs = async (url: string, token: string, roomId: string): P
 
 /** `from`, `from + 1`, … `to`. */
 export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+/**
+ * A live-only subscription has no handshake to wait on: sends `body` into the room until `delivered()`
+ * says it has arrived (then the subscription is live).
+ */
+export const sendUntilDelivered = async (
+  url: string,
+  token: string,
+  roomId: string,
+  delivered: () => boolean,
+  { body = 'probe', what }: { body?: string; what: string },
+): Promise<void> => {
+  await waitFor(
+    async () => {
+      await sendMessage(url, token, { roomId, body });
+      return delivered();
+    },
+    { timeoutMs: 5_000, intervalMs: 100, what },
+  );
+};

@@ -9,8 +9,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-// Generous write budgets so that tests which send many messages measure delivery, not rate limits;
-// rate limit tests pass their own.
+// Generous write and connection budgets so that tests which send many messages or open many sockets
+// (all from 127.0.0.1, often as one user) measure delivery, not limits; limit tests pass their own.
 const TEST_ENV = {
   PORT: '0',
   HOST: '127.0.0.1',
@@ -22,6 +22,8 @@ const TEST_ENV = {
   RATE_LIMIT_RECEIPTS: '100000/1',
   RATE_LIMIT_TIMERS: '100000/1',
   RATE_LIMIT_ROOMS: '100000/1',
+  RATE_LIMIT_CONNECTIONS: '100000/1',
+  MAX_CONNECTIONS_PER_USER: '100000',
 };
 
 export interface ServerProcess {

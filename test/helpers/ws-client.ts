@@ -28,12 +28,20 @@ export interface TestWsClient {
   dispose(): Promise<void>;
 }
 
-export const connectWs = (wsUrl: string, token: string | undefined, options: { lazy?: boolean } = {}): TestWsClient => {
+/** `ws` sending an Origin header, as a browser page on `origin` would. */
+const webSocketFrom = (origin: string): unknown =>
+  class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { origin });
+    }
+  };
+
+export const connectWs = (wsUrl: string, token: string | undefined, options: { lazy?: boolean; origin?: string } = {}): TestWsClient => {
   const closeCodes: number[] = [];
   let current: WebSocket | undefined;
   const client = createClient({
     url: wsUrl,
-    webSocketImpl: WebSocket,
+    webSocketImpl: options.origin === undefined ? WebSocket : webSocketFrom(options.origin),
     retryAttempts: 0,
     lazy: options.lazy ?? true,
     onNonLazyError: () => undefined,

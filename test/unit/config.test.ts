@@ -40,4 +40,28 @@ describe('config', () => {
   it('refuses a default page larger than the maximum', () => {
     assert.throws(() => loadConfig({ MAX_PAGE_SIZE: '10', DEFAULT_PAGE_SIZE: '20' }), ConfigError);
   });
+
+  it('reads ALLOWED_ORIGINS as serialized origins, and refuses anything that is not one', () => {
+    assert.equal(loadConfig({}).allowedOrigins, undefined, 'unset: any origin');
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example, HTTP://Localhost:5173/,https://app.example:443' }).allowedOrigins, [
+      'https://app.example',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['https://app.example/path', '*', 'app.example', 'ftp://app.example', 'https://app.example?x=1', 'https://user@app.example', 'https://a.example,,https://b.example']) {
+      assert.throws(
+        () => loadConfig({ ALLOWED_ORIGINS: bad }),
+        (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.startsWith('ALLOWED_ORIGINS: ')),
+        bad,
+      );
+    }
+  });
+
+  it('reads the connection limits', () => {
+    const { limits } = loadConfig({ MAX_CONNECTIONS_PER_USER: '3', MAX_SUBSCRIPTIONS_PER_CONNECTION: '7', RATE_LIMIT_CONNECTIONS: '5/2' });
+    assert.equal(limits.maxConnectionsPerUser, 3);
+    assert.equal(limits.maxSubscriptionsPerConnection, 7);
+    assert.deepEqual(limits.connectionAttempts, { points: 5, durationSec: 2 });
+    assert.throws(() => loadConfig({ MAX_CONNECTIONS_PER_USER: '0' }), ConfigError);
+    assert.throws(() => loadConfig({ RATE_LIMIT_CONNECTIONS: '5' }), ConfigError);
+  });
 });
