@@ -116,7 +116,7 @@ const roomcast = () =>
     }
     steady();
     await Promise.all(consumers);
-    services.stop();
+    await services.stop();
     console.log(`  scheduler emit lateness (ms): ${JSON.stringify(percentiles(emitLateness))}`);
     return lateness;
   });

@@ -4,10 +4,17 @@ import { createTokenVerifier } from './auth/jwt.js';
 import type { Config } from './config/config.js';
 import type { Engine } from './engine/types.js';
 import type { Clock } from './lib/clock.js';
+import type { Metrics } from './observability/metrics.js';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
+import { useMetricsEndpoint } from './observability/use-metrics-endpoint.js';
+import { useOperationMetrics } from './observability/use-operation-metrics.js';
+import { useRequestLog } from './observability/use-request-log.js';
 import { createServices, type Services } from './services/index.js';
 import { createContextFactory } from './transport/create-context.js';
 import { attachGraphqlWs } from './transport/graphql-ws.js';
+import { trackHttpResponses } from './transport/http-drain.js';
 import { createHttpServer } from './transport/http-server.js';
+import { createHttpStreams } from './transport/plugins/use-stream-cut.js';
 import { createUserConnectionSlots } from './transport/connection-limits.js';
 import { createOriginPolicy } from './transport/origin-policy.js';
 import { createUpgradeGuard } from './transport/upgrade-guard.js';
@@ -19,37 +26,61 @@ export interface AppDeps {
   engine: Engine;
   clock: Clock;
   logger: Logger;
+  /** Shared with the engine's hooks by main.ts; a fresh registry when absent. */
+  metrics?: Metrics;
 }
 
 export interface App {
   readonly services: Services;
+  readonly metrics: Metrics;
   /** Starts listening on the configured host and port (0: any free port). */
   listen(): Promise<{ port: number; url: string }>;
-  /** Stops accepting, closes sockets with 1001, then closes the HTTP server. Does not close the engine. */
-  close(): Promise<void>;
+  /**
+   * Drains: `/readyz` answers 503; no new connection or upgrade is accepted, idle keep-alive connections
+   * close and every response from now on says `Connection: close`; HTTP subscription streams are cut;
+   * queries and mutations in flight finish and answer, over HTTP and over graphql-ws, where each socket is
+   * closed with 1001 once its own have answered; then background work stops. Resolves once every
+   * connection is closed. Operations still running `CLOSE_MARGIN_MS` before `deadlineAt` are abandoned
+   * so that sockets still get their 1001; an HTTP request that never finishes keeps this pending (main.ts
+   * exits non-zero at the deadline). Does not close the engine.
+   */
+  close(options?: { deadlineAt?: number }): Promise<void>;
 }
 
+// Left at the end of the shutdown budget for closing handshakes and releasing the engine.
+const CLOSE_MARGIN_MS = 1_000;
+
 /** Wires transports, resolvers and services over an engine. Used by main.ts and by tests. */
-export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
+export const createApp = ({ config, engine, clock, logger, metrics = createPrometheusMetrics({ clock }) }: AppDeps): App => {
   const services = createServices({
     engine,
     clock,
     limits: config.limits,
     onError: (error) => logger.error({ err: error }, 'background task failed'),
+    onTimerEmit: (idealAt, emittedAt) => metrics.timerEmitted(idealAt, emittedAt),
   });
+  const schema = buildExecutableSchema();
+  metrics.preset({
+    subscriptionFields: Object.keys(schema.getSubscriptionType()?.getFields() ?? {}),
+    writeClasses: Object.keys(config.limits.writeBudgets),
+  });
+  metrics.countTimersRunning(() => engine.timers.countRunning());
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
   const context = createContextFactory({ verifier, services, clock });
+  const streams = createHttpStreams();
+  let draining = false;
   const origins = createOriginPolicy(config.allowedOrigins);
   const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
   const yoga = createRoomcastYoga({
     config,
-    schema: buildExecutableSchema(),
+    schema,
     logger,
     clock,
     context,
     origins,
     connectionSlots,
     isReady: async () => {
+      if (draining) return false;
       try {
         await engine.ping();
         return true;
@@ -57,8 +88,15 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
         return false;
       }
     },
+    plugins: [
+      useRequestLog({ logger, clock }),
+      useOperationMetrics(metrics),
+      streams.plugin,
+      ...(config.metricsEnabled ? [useMetricsEndpoint(metrics)] : []),
+    ],
   });
   const httpServer = createHttpServer(yoga, config.limits.maxBodyBytes);
+  const http = trackHttpResponses(httpServer);
   const ws = attachGraphqlWs({
     httpServer,
     yoga,
@@ -69,6 +107,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
     maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
     keepAliveMs: config.limits.keepAliveMs,
     context,
+    metrics,
     verifyUpgrade: createUpgradeGuard({
       origins,
       attempts: engine.rateLimiter({ name: 'connections', ...config.limits.connectionAttempts }),
@@ -80,6 +119,7 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
 
   return {
     services,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -91,13 +131,14 @@ export const createApp = ({ config, engine, clock, logger }: AppDeps): App => {
           resolve({ port, url: `http://${config.host}:${port}${GRAPHQL_PATH}` });
         });
       }),
-    async close() {
-      services.stop();
-      await ws.close();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+    async close({ deadlineAt = clock.now() + config.shutdownTimeoutMs } = {}) {
+      draining = true;
+      const httpClosed = http.drain();
+      ws.stopAccepting();
+      streams.cutAll();
+      await ws.close({ operationsDeadlineAt: deadlineAt - CLOSE_MARGIN_MS, closeDeadlineAt: deadlineAt - CLOSE_MARGIN_MS / 2 });
+      await httpClosed;
+      await services.stop();
     },
   };
 };

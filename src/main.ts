@@ -1,13 +1,13 @@
 // Composition root: the only module that reads process.env or names an engine implementation.
-import { pino } from 'pino';
+import { constants } from 'node:os';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createMemoryEngine } from './engine/memory/memory-engine.js';
 import { createRedisEngine } from './engine/redis/redis-engine.js';
 import type { Engine } from './engine/types.js';
 import { systemClock } from './lib/clock.js';
-
-const SHUTDOWN_DEADLINE_MS = 10_000;
+import { createLogger } from './observability/logger.js';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 
 const readConfig = (): Config => {
   try {
@@ -22,7 +22,13 @@ const readConfig = (): Config => {
 };
 
 const config = readConfig();
-const logger = pino({ level: config.logLevel, base: { service: 'roomcast' } });
+const logger = createLogger(config.logLevel);
+// Created before the engine, whose failures and deliveries it counts.
+const metrics = createPrometheusMetrics({ clock: systemClock });
+const engineFailed = (what: string, level: 'warn' | 'error') => (error: unknown) => {
+  metrics.engineError();
+  logger[level]({ err: error }, what);
+};
 
 if (config.usingDevSecret) {
   logger.warn('JWT_SECRET is not set: using the public development secret. Never do this in production.');
@@ -30,7 +36,7 @@ if (config.usingDevSecret) {
 
 const createEngine = async (): Promise<Engine> => {
   if (config.redisUrl === undefined) {
-    return createMemoryEngine({ onListenerError: (error) => logger.error({ err: error }, 'room listener failed') });
+    return createMemoryEngine({ onListenerError: engineFailed('room listener failed', 'error'), onFanout: metrics.fannedOut });
   }
   return createRedisEngine({
     url: config.redisUrl,
@@ -39,7 +45,8 @@ const createEngine = async (): Promise<Engine> => {
     presenceGraceMs: config.limits.presenceGraceMs,
     presenceTtlMs: config.redis.presenceTtlMs,
     timerPollMs: config.redis.timerPollMs,
-    onError: (error) => logger.warn({ err: error }, 'redis engine'),
+    onError: engineFailed('redis engine', 'warn'),
+    onFanout: metrics.fannedOut,
   });
 };
 
@@ -47,26 +54,34 @@ const engine = await createEngine().catch((error: unknown) => {
   logger.fatal({ err: error }, 'engine could not start');
   process.exit(1);
 });
-const app = createApp({ config, engine, clock: systemClock, logger });
+const app = createApp({ config, engine, clock: systemClock, logger, metrics });
 const { port, url } = await app.listen();
 logger.info({ port, url, engine: engine.kind }, 'listening');
 
+// SIGTERM or SIGINT: drain (see App.close), release the engine, exit 0. The process is gone by the
+// deadline whatever happens (exit 1 then); a second signal exits at once (128 + its number).
 let stopping = false;
 const shutdown = async (signal: NodeJS.Signals) => {
   if (stopping) {
     logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
+    process.exit(128 + constants.signals[signal]);
   }
   stopping = true;
-  logger.info({ signal }, 'shutting down');
-  const deadline = setTimeout(() => {
-    logger.error('shutdown deadline passed: exiting');
+  const startedAt = systemClock.now();
+  const deadlineAt = startedAt + config.shutdownTimeoutMs;
+  logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+  systemClock.setTimeout(() => {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed: exiting');
     process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS);
-  deadline.unref();
-  await app.close();
-  await engine.close();
-  logger.info('stopped');
+  }, config.shutdownTimeoutMs);
+  try {
+    await app.close({ deadlineAt });
+    await engine.close();
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+  logger.info({ ms: systemClock.now() - startedAt }, 'stopped');
   process.exit(0);
 };
 process.on('SIGTERM', (signal) => void shutdown(signal));

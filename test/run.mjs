@@ -45,6 +45,9 @@ export const testFiles = [
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
   'test/e2e/rate-limits.test.ts',
+  // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
+  'test/e2e/shutdown.test.ts',
+  'test/e2e/metrics.test.ts',
   // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',

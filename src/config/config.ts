@@ -65,6 +65,9 @@ export const EnvSchema = z
     RATE_LIMIT_RECEIPTS: budget('60/10'),
     RATE_LIMIT_TIMERS: budget('20/10'),
     RATE_LIMIT_ROOMS: budget('20/60'),
+    // Under the contract's 10 s, so that the process is gone within it even when the deadline is hit.
+    SHUTDOWN_TIMEOUT_MS: int(500, 10_000, 9_000),
+    METRICS_ENABLED: z.stringbool().default(true),
     ALLOWED_ORIGINS: originList.optional(),
     MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
@@ -83,6 +86,10 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number; timerPollMs: number }>;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** From SIGTERM/SIGINT to a forced exit. */
+  readonly shutdownTimeoutMs: number;
+  /** Serve Prometheus metrics on `GET /metrics`. */
+  readonly metricsEnabled: boolean;
   /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
   readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: Readonly<{
@@ -141,6 +148,8 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     redisUrl: e.REDIS_URL,
     redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS, timerPollMs: e.TIMER_POLL_MS }),
     logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,

@@ -8,7 +8,8 @@ export interface LocalFanout<E> {
   topicCount(): number;
 }
 
-export const createLocalFanout = <E>(onListenerError: (error: unknown) => void): LocalFanout<E> => {
+/** `afterEmit` sees each event once, after every local listener had it (metrics); it must be cheap. */
+export const createLocalFanout = <E>(onListenerError: (error: unknown) => void, afterEmit?: (event: E) => void): LocalFanout<E> => {
   const listenersByTopic = new Map<string, Set<(event: E) => void>>();
   return {
     add(topic, listener) {
@@ -48,6 +49,7 @@ export const createLocalFanout = <E>(onListenerError: (error: unknown) => void):
           onListenerError(error);
         }
       }
+      afterEmit?.(event);
     },
     listenerCount: (topic) => listenersByTopic.get(topic)?.size ?? 0,
     topicCount: () => listenersByTopic.size,

@@ -223,6 +223,8 @@ export interface TimerStore {
   due(nowMs: number, limit: number): Promise<DueTimer[]>;
   /** The earliest due time of any timer, if any is due at all. */
   nextDueAt(): Promise<number | undefined>;
+  /** How many timers are RUNNING across the engine (each has one due time in the schedule); for metrics. */
+  countRunning(): Promise<number>;
 }
 
 /**

@@ -28,8 +28,8 @@ export interface Services {
   receipts: ReceiptService;
   /** Starts background work (the timer scheduler). */
   start(): Promise<void>;
-  /** Stops background work: timer scheduler, grace and typing expiries of this process. */
-  stop(): void;
+  /** Stops background work: timer scheduler, grace and typing expiries of this process; resolves when idle. */
+  stop(): Promise<void>;
 }
 
 /** The configured limits the services apply (a part of the config, so the two cannot drift). */
@@ -74,10 +74,10 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
     start: () => timerScheduler.start(),
-    stop() {
-      timerScheduler.stop();
+    async stop() {
       presence.stop();
       typing.stop();
+      await timerScheduler.stop();
     },
   };
 };

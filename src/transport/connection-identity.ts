@@ -43,6 +43,11 @@ export class ConnectionIdentity implements ConnectionAuth {
     this.schedule();
   }
 
+  /** Whose connection this is (for logs): the same user for its whole life, refreshed or expired. */
+  get userId(): string {
+    return this.principal.userId;
+  }
+
   /** The current principal, or undefined once its token has expired (the socket is then being closed). */
   current(): Principal | undefined {
     if (!this.expired()) return this.principal;

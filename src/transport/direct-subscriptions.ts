@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
+import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { pullIterator } from '../lib/pull-iterator.js';
 import { writeCoalesced } from './coalesced-writes.js';
 
@@ -25,9 +26,6 @@ const execute = (args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult
 
 /** Payloads by event object (shared by every local subscriber of a room) and then by group. */
 const payloadCache = new WeakMap<object, Map<string, string>>();
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 // Live events reach every local subscriber of a room as one object, which lives only as long as the
 // event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored
@@ -55,8 +53,18 @@ const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
   }),
 });
 
+/** Told when a subscription starts and ends, and of each frame it writes (metrics): a plain count per frame. */
+export interface SubscriptionMeter {
+  opened(field: string): void;
+  closed(field: string): void;
+  readonly frames: { count: number };
+}
+
 export interface DirectSubscription {
   args: ExecutionArgs;
+  /** The subscribed root field, for the meter. */
+  field: string;
+  meter: SubscriptionMeter;
   socket: WebSocket;
   /** The TCP socket under `socket`: frames written to it in one tick are coalesced. */
   transport: Socket;
@@ -69,11 +77,16 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const source = await createSourceEventStream(subscription.args);
   if (!isAsyncIterable(source)) return codeRequestErrors(source);
   const events = source[Symbol.asyncIterator]();
-  const { socket, transport, operationId, groupKey, args } = subscription;
+  const { socket, transport, operationId, groupKey, args, field, meter } = subscription;
   const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
-  const send = (payload: string): void => socket.send(`${prefix}${payload}}`);
+  const frames = meter.frames;
+  const send = (payload: string): void => {
+    frames.count += 1;
+    socket.send(`${prefix}${payload}}`);
+  };
   // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
   const sendQueued = (payload: string): void => writeCoalesced(transport, () => send(payload));
+  meter.opened(field);
 
   const serialize = (item: unknown, result: ExecutionResult): string => {
     const masked = maskResult(result);
@@ -120,6 +133,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   };
 
   const close = async () => {
+    if (!finished) meter.closed(field);
     finished = true;
     await events.return?.();
   };

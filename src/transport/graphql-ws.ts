@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -12,7 +12,10 @@ import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
-import { subscribeDirect } from './direct-subscriptions.js';
+import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import type { Metrics } from '../observability/metrics.js';
+import { operationInfo } from '../observability/operation-info.js';
+import { createSocketOperations, drainSockets } from './ws-drain.js';
 import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
@@ -29,13 +32,15 @@ type ConnectionExtra = {
   subscriptionIds?: Set<string>;
   /** The TCP socket under the WebSocket, corked by coalesced writes. */
   transport: Socket;
+  /** Counted in `roomcast_connections_open` (until onClose). */
+  counted?: boolean;
 };
 
 interface EnvelopedRoot {
   execute?: (args: ExecutionArgs) => unknown;
   subscribe?: (args: ExecutionArgs) => unknown;
   /** Set for subscriptions: where and under which id their frames are written directly. */
-  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string };
+  direct?: { socket: WebSocket; transport: Socket; operationId: string; groupKey: string; field: string };
 }
 
 export interface GraphqlWsDeps {
@@ -59,11 +64,17 @@ export interface GraphqlWsDeps {
   verifyUpgrade: VerifyUpgrade;
   connectionSlots: UserConnectionSlots;
   limits: { maxSubscriptionsPerConnection: number };
+  metrics: Pick<Metrics, 'connectionOpened' | 'connectionClosed' | 'subscriptionOpened' | 'subscriptionClosed' | 'frames'>;
 }
 
 export interface GraphqlWsTransport {
-  /** Closes every socket with 1001 (going away) and stops accepting upgrades. */
-  close(): Promise<void>;
+  /** Refuses upgrades from now on; open sockets carry on. */
+  stopAccepting(): void;
+  /**
+   * Stops accepting, lets each socket's queries and mutations answer (until `operationsDeadlineAt`), then
+   * closes it with 1001 (going away); resolves once every socket is closed.
+   */
+  close(deadlines: { operationsDeadlineAt: number; closeDeadlineAt: number }): Promise<void>;
   connectionCount(): number;
 }
 
@@ -93,7 +104,7 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { 
  * so that both transports share plugins, limits, error masking and the context factory.
  */
 export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
-  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits } = deps;
+  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits, metrics } = deps;
   const ServerSocket = createServerSocketClass({
     maxBufferedBytes: deps.maxSocketBufferBytes,
     onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
@@ -111,7 +122,15 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     closeTimeout: CLOSE_TIMEOUT_MS,
   };
   const wss = new WebSocketServer<typeof ServerSocket>(options);
-  const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+  const operations = createSocketOperations();
+  const meter: SubscriptionMeter = {
+    opened: (field) => metrics.subscriptionOpened(field),
+    closed: (field) => metrics.subscriptionClosed(field),
+    frames: metrics.frames.ws,
+  };
+  let accepting = true;
+  // Its dispose() is not used: close() below drains sockets first, then closes them with 1001 itself.
+  useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       // rootValue is always an EnvelopedRoot, set in onSubscribe below.
       execute: (args) => (args.rootValue as EnvelopedRoot).execute?.(args) as never,
@@ -119,7 +138,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         const root = args.rootValue as EnvelopedRoot;
         if (!root.direct) return root.subscribe?.(args) as never;
         // Each event is executed with itself as root value.
-        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct }) as never;
+        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct, meter }) as never;
       },
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
@@ -147,11 +166,22 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
         // Closed while the token was being checked: onClose may have run before there was a slot to give back.
         if (socket.readyState === socket.CLOSED) release();
+        else {
+          ctx.extra.counted = true;
+          metrics.connectionOpened('ws');
+        }
+        logger.debug({ connectionId: ctx.extra.connectionId, userId: principal.userId }, 'ws connected');
         return true;
       },
-      onClose: (ctx) => {
+      onClose: (ctx, code, reason) => {
         ctx.extra.releaseConnection?.();
         ctx.extra.identity?.close();
+        const line = { connectionId: ctx.extra.connectionId, userId: ctx.extra.identity?.userId, code, reason };
+        // Only sockets that were let in are counted (and worth an info line): refused ones are noise.
+        if (!ctx.extra.counted) return logger.debug(line, 'ws closed');
+        ctx.extra.counted = false;
+        metrics.connectionClosed('ws');
+        logger.info(line, 'ws closed');
       },
       onSubscribe: async (ctx, id, payload) => {
         // Both are set by onConnect, which runs before graphql-ws accepts any subscribe.
@@ -175,15 +205,18 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
         const common = { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables };
-        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+        const info = operationInfo(document, payload.operationName);
+        if (info.type === 'subscription') {
           const refusal = admitSubscription((ctx.extra.subscriptionIds ??= new Set()), ctx.subscriptions, id, limits.maxSubscriptionsPerConnection);
           if (refusal) return [refusal];
           // A subscription outlives this call: it keeps only what delivery needs, not yoga's per-request
           // state (its context and plugin instances), so that an idle subscriber stays small.
-          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload) };
+          const direct = { socket: ctx.extra.socket, transport, operationId: id, groupKey: groupKeyOf(payload), field: info.field ?? 'unknown' };
           const contextValue = await context({ request: socketRequest, principal, connectionId: ctx.extra.connectionId, connection: identity });
           return { ...common, contextValue, rootValue: { direct } satisfies EnvelopedRoot };
         }
+        // Counted until its `complete` is written (onComplete below), so that shutdown lets it answer.
+        operations.begin(ctx.extra.socket, id);
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {
           schema: enveloped.schema,
@@ -194,6 +227,9 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
           rootValue: root,
         };
       },
+      onComplete: (ctx, id) => {
+        operations.end(ctx.extra.socket, id);
+      },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation error');
       },
@@ -201,9 +237,17 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     wss,
     keepAliveMs,
   );
+  const stopAccepting = () => {
+    if (!accepting) return;
+    accepting = false;
+    // Unhooks the upgrade listener from the HTTP server; the sockets already open are not touched.
+    wss.close();
+  };
   return {
-    async close() {
-      await server.dispose();
+    stopAccepting,
+    async close({ operationsDeadlineAt, closeDeadlineAt }) {
+      stopAccepting();
+      await drainSockets({ sockets: wss.clients, operations, clock, operationsDeadlineAt, closeDeadlineAt });
     },
     connectionCount: () => wss.clients.size,
   };

@@ -1,4 +1,4 @@
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -25,11 +25,13 @@ export interface YogaDeps {
   origins: OriginPolicy;
   /** Shared with graphql-ws: SSE streams count against the same per-user limit as sockets. */
   connectionSlots: UserConnectionSlots;
+  /** More plugins (logs, metrics), after the ones that give errors their codes so that they see the codes. */
+  plugins?: Plugin[];
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, plugins = [] }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -58,6 +60,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     plugins: [
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
+      ...plugins,
       useReadinessCheck({ endpoint: '/readyz', check: isReady }),
       useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
       useCodedRefusals(),

@@ -263,6 +263,26 @@ export const engineContract = (name: string, make: () => Promise<EngineFixture>)
       assert.ok(nextDue !== undefined && nextDue <= 7_000);
     });
 
+    it('counts RUNNING timers: paused and ended ones are not counted', async (t) => {
+      const { engine, close } = await make();
+      t.after(close);
+      // Other tests' timers may share the engine: only the change this test makes is asserted.
+      const before = await engine.timers.countRunning();
+      const roomId = freshRoomId();
+      const a = timer(roomId, `${roomId}-a`);
+      const b = timer(roomId, `${roomId}-b`);
+      const paused = timer(roomId, `${roomId}-p`, { status: 'PAUSED', endsAt: null, nextDueAt: null });
+      await engine.timers.create(a, 2_000, changed(a), 20);
+      await engine.timers.create(b, 2_000, changed(b), 20);
+      await engine.timers.create(paused, null, changed(paused), 20);
+      assert.equal(await engine.timers.countRunning(), before + 2);
+      await engine.timers.transition({ ...a, status: 'PAUSED', endsAt: null, nextDueAt: null, version: 2 }, 1, null, changed(a));
+      await engine.timers.transition({ ...b, version: 2 }, 1, 3_000, changed(b, 'timer-tick'));
+      assert.equal(await engine.timers.countRunning(), before + 1, 'a tick keeps it running; a pause does not');
+      await engine.timers.transition({ ...b, status: 'FINISHED', endsAt: null, nextDueAt: null, pausedRemainingMs: 0, version: 3 }, 2, null, changed(b));
+      assert.equal(await engine.timers.countRunning(), before);
+    });
+
     it('tracks presence by connection, with a grace state until expire', async (t) => {
       const { engine, close } = await make();
       t.after(close);

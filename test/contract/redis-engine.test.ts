@@ -1,5 +1,5 @@
-// What only the Redis engine has to prove: shared subscriptions per instance, and presence that outlives
-// a dead instance only until its TTL and grace have passed.
+// What only the Redis engine has to prove: shared subscriptions per instance, presence that outlives
+// a dead instance only until its TTL and grace have passed, and an instance that closes releasing its own.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -7,6 +7,7 @@ import { createRedisEngine } from '../../src/engine/redis/redis-engine.js';
 import { createKeys } from '../../src/engine/redis/keys.js';
 import type { RoomEventRecord } from '../../src/engine/types.js';
 import { systemClock } from '../../src/lib/clock.js';
+import { startTcpProxy } from '../client/helpers/tcp-proxy.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -22,9 +23,9 @@ after(async () => {
 });
 
 let prefixes = 0;
-const engineOn = (keyPrefix: string, overrides: { presenceTtlMs?: number; presenceGraceMs?: number } = {}) =>
+const engineOn = (keyPrefix: string, overrides: { presenceTtlMs?: number; presenceGraceMs?: number; url?: string } = {}) =>
   createRedisEngine({
-    url: redis.url,
+    url: overrides.url ?? redis.url,
     keyPrefix,
     clock: systemClock,
     presenceGraceMs: overrides.presenceGraceMs ?? 5_000,
@@ -77,7 +78,9 @@ describe('redis engine', () => {
 
   it("takes a dead instance's users offline once its TTL and grace have passed, while a live instance's stay", async () => {
     const prefix = `specific${++prefixes}`;
-    const dying = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
+    // The dying instance reaches Redis through a proxy, so that it can die without saying goodbye.
+    const network = await startTcpProxy(redis.port);
+    const dying = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300, url: `redis://127.0.0.1:${network.port}` });
     const survivor = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
     // A third instance sweeps too: it would end the survivor's connections if the survivor's heartbeat failed.
     const observer = await engineOn(prefix, { presenceTtlMs: 1_000, presenceGraceMs: 300 });
@@ -92,14 +95,41 @@ describe('redis engine', () => {
       assert.deepEqual(await survivor.presence.online('room_p'), ['bob', 'carol']);
       // The instance dies without disconnecting anyone: its heartbeats just stop.
       const diedAt = Date.now();
-      await dying.close();
+      network.refuse(true);
+      network.cut();
       await waitFor(() => events.includes('bob:false'), { what: 'bob offline after the TTL', timeoutMs: 6_000 });
       assert.ok(Date.now() - diedAt >= 1_000, 'not before the connection TTL');
       assert.deepEqual(events, ['bob:false'], 'offline published once, and only for the dead instance');
       assert.deepEqual(await survivor.presence.online('room_p'), ['carol']);
     } finally {
+      await dying.close();
+      await network.close();
       await survivor.close();
       await observer.close();
+    }
+  });
+
+  it("releases its own presence when it closes: its users go offline after the grace period, not its TTL", async () => {
+    const prefix = `specific${++prefixes}`;
+    // A TTL far longer than the wait below: only the release can take bob offline in time.
+    const leaving = await engineOn(prefix, { presenceTtlMs: 60_000, presenceGraceMs: 300 });
+    const staying = await engineOn(prefix, { presenceTtlMs: 60_000, presenceGraceMs: 300 });
+    try {
+      const events: string[] = [];
+      await staying.bus.subscribe('room_r', (event) => {
+        if (event.kind === 'presence') events.push(`${event.userId}:${event.online}`);
+      });
+      await leaving.presence.connect('room_r', 'bob', 'Bob', 'conn-b');
+      await staying.presence.connect('room_r', 'carol', 'Carol', 'conn-c');
+      const instances = createKeys(prefix).instances;
+      assert.equal(await probe.scard(instances), 2);
+      await leaving.close();
+      assert.equal(await probe.scard(instances), 1, 'the closed instance is no longer registered');
+      await waitFor(() => events.includes('bob:false'), { what: 'bob offline after the grace period', timeoutMs: 5_000 });
+      assert.deepEqual(events, ['bob:false']);
+      assert.deepEqual(await staying.presence.online('room_r'), ['carol']);
+    } finally {
+      await staying.close();
     }
   });
 });

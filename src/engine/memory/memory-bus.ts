@@ -2,8 +2,11 @@ import { createLocalFanout } from '../local-fanout.js';
 import type { RoomBus, RoomEventRecord } from '../types.js';
 
 /** In one process the bus is the local fan-out itself: publish calls the room's listeners synchronously. */
-export const createMemoryBus = (onListenerError: (error: unknown) => void): RoomBus & { topicCount(): number } => {
-  const fanout = createLocalFanout<RoomEventRecord>(onListenerError);
+export const createMemoryBus = (
+  onListenerError: (error: unknown) => void,
+  onFanout?: (event: RoomEventRecord) => void,
+): RoomBus & { topicCount(): number } => {
+  const fanout = createLocalFanout<RoomEventRecord>(onListenerError, onFanout);
   return {
     async publish(roomId, event) {
       fanout.emit(roomId, event);

@@ -1,4 +1,4 @@
-import type { Engine } from '../types.js';
+import type { Engine, RoomEventRecord } from '../types.js';
 import { createMemoryBus } from './memory-bus.js';
 import { createMemoryMessageLog } from './memory-messages.js';
 import { createMemoryPresenceStore } from './memory-presence.js';
@@ -11,11 +11,13 @@ import { createMemoryUserStore } from './memory-users.js';
 
 export interface MemoryEngineOptions {
   onListenerError?: (error: unknown) => void;
+  /** Called once per published event after the room's listeners had it (metrics). */
+  onFanout?: (event: RoomEventRecord) => void;
 }
 
 /** The embedded engine: all state in this process, nothing to set up, lost on exit. */
 export const createMemoryEngine = (options: MemoryEngineOptions = {}): Engine & { topicCount(): number } => {
-  const bus = createMemoryBus(options.onListenerError ?? (() => undefined));
+  const bus = createMemoryBus(options.onListenerError ?? (() => undefined), options.onFanout);
   return {
     kind: 'memory',
     users: createMemoryUserStore(),

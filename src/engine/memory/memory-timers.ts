@@ -70,5 +70,7 @@ export const createMemoryTimerStore = (bus: RoomBus): TimerStore => {
       dropStale();
       return schedule.peek()?.key;
     },
+    // Only a RUNNING timer has a due time.
+    countRunning: async () => dueAtById.size,
   };
 };

@@ -21,9 +21,11 @@ export const createRedisBus = (options: {
   subscriber: Redis;
   keys: Keys;
   onError: (error: unknown) => void;
+  /** Called once per event after this instance's listeners of the room had it (metrics). */
+  onFanout?: (event: RoomEventRecord) => void;
 }): RedisBus => {
   const { publisher, subscriber, keys, onError } = options;
-  const fanout = createLocalFanout<RoomEventRecord>(onError);
+  const fanout = createLocalFanout<RoomEventRecord>(onError, options.onFanout);
   const roomIdByChannel = new Map<string, string>();
   // One graphql-redis-subscriptions subscription per room; a SUBSCRIBE in flight is shared.
   const subscriptionIds = new Map<string, Promise<number>>();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Clock } from '../../lib/clock.js';
-import type { Engine } from '../types.js';
+import type { Engine, RoomEventRecord } from '../types.js';
+import { settlesBy } from '../../lib/deadline.js';
 import { createKeys } from './keys.js';
 import { createRedisBus } from './redis-bus.js';
 import { createRedisMessageLog } from './redis-messages.js';
@@ -24,11 +25,15 @@ export interface RedisEngineOptions {
   /** How often each instance polls the shared timer schedule (takeover latency of a dead instance's timers). */
   timerPollMs: number;
   onError: (error: unknown) => void;
+  /** Called once per event after this instance's listeners of the room had it (metrics). */
+  onFanout?: (event: RoomEventRecord) => void;
   /** Fail a command that gets no answer in this time (Redis hung rather than down). */
   commandTimeoutMs?: number;
 }
 
 export type RedisEngine = Engine & { topicCount(): number };
+
+const QUIT_WAIT_MS = 1_000;
 
 /**
  * The shared engine: every instance with the same REDIS_URL and key prefix is one server. Commands fail
@@ -52,7 +57,7 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
   await Promise.all([commands.connect(), subscriber.connect()]);
 
   const keys = createKeys(options.keyPrefix);
-  const bus = createRedisBus({ publisher: commands, subscriber, keys, onError });
+  const bus = createRedisBus({ publisher: commands, subscriber, keys, onError, ...(options.onFanout ? { onFanout: options.onFanout } : {}) });
   const presence = createRedisPresence(commands, keys, {
     now: () => clock.now(),
     instanceId: randomId('instance'),
@@ -64,15 +69,18 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
   // Background upkeep, each loop re-armed only after its previous run finished.
   let closed = false;
   const cancels = new Set<() => void>();
+  const runs = new Set<Promise<void>>();
   const every = (ms: number, task: () => Promise<void>) => {
     const loop = () => {
       const cancel = clock.setTimeout(() => {
         cancels.delete(cancel);
-        void task()
+        const run = task()
           .catch(onError)
           .finally(() => {
+            runs.delete(run);
             if (!closed) loop();
           });
+        runs.add(run);
       }, ms);
       cancels.add(cancel);
     };
@@ -96,11 +104,19 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
     async ping() {
       await commands.ping();
     },
+    /**
+     * Releases Redis: upkeep stops (a run under way finishes first), what this instance held in presence
+     * ends now rather than when its liveness key expires, and both connections QUIT after the replies
+     * they still owe. Timers need nothing: they are state in Redis, and every other instance's scheduler
+     * carries them on. Bounded when Redis does not answer: the connections are then dropped.
+     */
     async close() {
       closed = true;
       for (const cancel of cancels) cancel();
-      await bus.close();
-      if (commands.status !== 'end') commands.disconnect();
+      await Promise.all(runs);
+      await presence.release().catch(onError);
+      if (!(await settlesBy(bus.close(), clock, clock.now() + QUIT_WAIT_MS))) onError(new Error('Redis did not answer QUIT in time'));
+      for (const client of [commands, subscriber]) if (client.status !== 'end') client.disconnect();
     },
     topicCount: () => bus.topicCount(),
   };

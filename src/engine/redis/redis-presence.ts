@@ -71,7 +71,20 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     online: (roomId) => redis.zrange(keys.room(roomId).presenceUsers, 0, -1),
   };
 
-  /** Ends what dead instances held: their connections, their room list, their registration. */
+  /**
+   * Ends, as of `nowMs`, every connection an instance held (its users start their grace period, and the
+   * sweep takes those who do not come back offline), then its room list and its registration.
+   */
+  const endHoldings = async (id: string, nowMs: number) => {
+    for (const roomId of await redis.smembers(keys.instanceRooms(id))) {
+      const room = keys.room(roomId);
+      await endInstance([room.presenceAlive, room.presenceHeldBy(id)], [nowMs, room.presenceConnections('')]);
+    }
+    await redis.del(keys.instanceRooms(id));
+    await redis.srem(keys.instances, id);
+  };
+
+  /** Ends what dead instances held. */
   const endDeadInstances = async () => {
     const others = (await redis.smembers(keys.instances)).filter((id) => id !== instanceId);
     if (others.length === 0) return;
@@ -80,13 +93,7 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     const alive = (await pipeline.exec()) ?? [];
     const nowMs = options.now();
     for (const [i, id] of others.entries()) {
-      if (alive[i]?.[1] === 1) continue;
-      for (const roomId of await redis.smembers(keys.instanceRooms(id))) {
-        const room = keys.room(roomId);
-        await endInstance([room.presenceAlive, room.presenceHeldBy(id)], [nowMs, room.presenceConnections('')]);
-      }
-      await redis.del(keys.instanceRooms(id));
-      await redis.srem(keys.instances, id);
+      if (alive[i]?.[1] !== 1) await endHoldings(id, nowMs);
     }
   };
 
@@ -127,6 +134,16 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
       if (previous !== null || held.size === 0) return;
       registeredRooms.clear();
       for (const { roomId, userId, userName, connectionId } of held.values()) await register(roomId, userId, userName, connectionId);
+    },
+    /**
+     * Leaves at shutdown: what this instance held ends now, as if it had died, but without the wait for
+     * its liveness key to expire; the other instances' sweeps take its users offline after the grace
+     * period unless they reconnect elsewhere first.
+     */
+    async release() {
+      held.clear();
+      await endHoldings(instanceId, options.now());
+      await redis.del(keys.instanceAlive(instanceId));
     },
     /** Ends presence and typing left behind by dead instances, in every indexed room. */
     async sweep() {

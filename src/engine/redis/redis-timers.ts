@@ -72,6 +72,15 @@ export const createRedisTimerStore = (redis: Redis, keys: Keys): TimerStore => {
       const perRoom = await dueOf(roomIds, nowMs, limit);
       return perRoom.flat().sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
     },
+    async countRunning() {
+      // Only a RUNNING timer has an entry in its room's schedule; rooms come from the global index.
+      const roomIds = await index.members();
+      if (roomIds.length === 0) return 0;
+      const pipeline = redis.pipeline();
+      for (const roomId of roomIds) pipeline.zcard(keys.room(roomId).due);
+      const results = (await pipeline.exec()) ?? [];
+      return results.reduce((sum, [, reply]) => sum + (typeof reply === 'number' ? reply : 0), 0);
+    },
     async nextDueAt() {
       const roomIds = await index.members();
       const perRoom = await dueOf(roomIds, undefined, 1);

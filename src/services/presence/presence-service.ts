@@ -16,7 +16,10 @@ export interface PresenceService {
    */
   hold(roomId: string, holder: PresenceHolder): Promise<() => void>;
   online(roomId: string): Promise<string[]>;
-  /** Cancels pending grace timers (process shutdown); users then expire elsewhere or on restart. */
+  /**
+   * Cancels pending grace timers and arms no more (process shutdown): users then expire through another
+   * instance's sweep, or on restart.
+   */
   stop(): void;
 }
 
@@ -32,11 +35,13 @@ export const createPresenceService = ({ engine, clock, graceMs, onError }: Prese
   // so a client with many subscriptions on one room costs one presence entry.
   const holds = new Map<string, number>();
   const graceTimers = new Set<() => void>();
+  let stopped = false;
 
   const publish = (roomId: string, holder: PresenceHolder, online: boolean) =>
     engine.bus.publish(roomId, { kind: 'presence', roomId, userId: holder.userId, userName: holder.userName, online });
 
   const startGrace = (roomId: string, holder: PresenceHolder) => {
+    if (stopped) return;
     const cancel = clock.setTimeout(() => {
       graceTimers.delete(cancel);
       void (async () => {
@@ -73,6 +78,7 @@ export const createPresenceService = ({ engine, clock, graceMs, onError }: Prese
     },
     online: (roomId) => engine.presence.online(roomId),
     stop() {
+      stopped = true;
       for (const cancel of graceTimers) cancel();
       graceTimers.clear();
     },

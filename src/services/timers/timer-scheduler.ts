@@ -9,7 +9,8 @@ export interface TimerScheduler {
   poke(dueAt: number): void;
   /** Arms the scheduler from the engine's schedule (at start, and for timers other instances created). */
   refresh(): Promise<void>;
-  stop(): void;
+  /** Stops arming and polling; resolves once the engine calls under way have finished. */
+  stop(): Promise<void>;
 }
 
 export interface TimerSchedulerDeps {
@@ -35,6 +36,16 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
   let rerun = false;
   let stopped = false;
   let cancelPoll: (() => void) | undefined;
+  // Engine calls under way, so that stop() can wait for them before the engine is closed.
+  const underWay = new Set<Promise<void>>();
+  const track = async (work: Promise<void>) => {
+    underWay.add(work);
+    try {
+      await work;
+    } finally {
+      underWay.delete(work);
+    }
+  };
 
   const arm = (dueAt: number) => {
     if (stopped || (armedFor !== undefined && armedFor <= dueAt)) return;
@@ -84,10 +95,14 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
     }
     running = true;
     try {
-      do {
-        rerun = false;
-        await processDue();
-      } while (rerun && !stopped);
+      await track(
+        (async () => {
+          do {
+            rerun = false;
+            await processDue();
+          } while (rerun && !stopped);
+        })(),
+      );
     } catch (error) {
       onError(error);
     } finally {
@@ -96,14 +111,18 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
     await refresh();
   };
 
-  const refresh = async () => {
-    try {
-      const dueAt = await engine.timers.nextDueAt();
-      if (dueAt !== undefined) arm(dueAt);
-    } catch (error) {
-      onError(error);
-    }
-  };
+  const refresh = () =>
+    track(
+      (async () => {
+        if (stopped) return;
+        try {
+          const dueAt = await engine.timers.nextDueAt();
+          if (dueAt !== undefined) arm(dueAt);
+        } catch (error) {
+          onError(error);
+        }
+      })(),
+    );
 
   // Timers created or orphaned by other instances are found by polling the shared schedule.
   const poll = (everyMs: number) => {
@@ -121,10 +140,11 @@ export const createTimerScheduler = ({ engine, clock, onError, onEmit, batchSize
     },
     poke: arm,
     refresh,
-    stop() {
+    async stop() {
       stopped = true;
       cancel?.();
       cancelPoll?.();
+      await Promise.allSettled(underWay);
     },
   };
 };

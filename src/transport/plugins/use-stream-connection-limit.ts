@@ -1,9 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable } from '../../lib/is-async-iterable.js';
 import type { Context } from '../../resolvers/context.js';
 import { tooManyConnections, type UserConnectionSlots } from '../connection-limits.js';
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 /**
  * Counts each subscription served over HTTP (an SSE stream: its own request, so its own connection in
