@@ -6,7 +6,7 @@ import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { pullIterator } from '../lib/pull-iterator.js';
-import { writeCoalesced } from './coalesced-writes.js';
+import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
@@ -129,6 +129,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
       const payload = await payloadFor(next.value);
       if (finished || socket.readyState !== socket.OPEN) break;
       sendQueued(payload);
+      await whenFlushed(transport);
     }
   };
 

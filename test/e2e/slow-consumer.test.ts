@@ -198,6 +198,35 @@ describe('slow consumers', () => {
     );
   });
 
+  it('graphql-ws: a replay larger than the cap to a reader that pauses is paced to its reading, not cut off', async (t) => {
+    const room = await createRoom(server.url, alice, { name: 'paced-replay' });
+    const first = await sendMessage(server.url, alice, { roomId: room.id, body: BODY });
+    // About 40 MB of history after the cursor: more than the kernel's socket buffers on loopback (a paused
+    // reader's receive buffer grows to 32 MB here) and far more than the cap, so an unpaced replay would be cut.
+    const batches = 110;
+    for (let batch = 0; batch < batches; batch++) await publishBatch(room.id);
+    const missed = batches * BATCH;
+    const cutsBefore = slowConsumerLogs(server, 'graphql-ws').length;
+
+    const resuming = await openRawSubscriber(server.wsUrl, await tokenFor('resumer'), 'subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) { seq cursor body } }', {
+      r: room.id,
+      a: first.cursor,
+    });
+    t.after(() => resuming.socket.terminate());
+    // The reader stops as its subscribe leaves, before any of the replay arrives, and reads again later.
+    tcpOf(resuming.socket).pause();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    tcpOf(resuming.socket).resume();
+
+    await waitFor(() => resuming.positions().length === missed, { timeoutMs: 30_000, what: `the replay of ${missed} messages` });
+    assert.deepEqual(
+      resuming.positions().map((position) => position.seq),
+      range(first.seq + 1, first.seq + missed),
+    );
+    assert.equal(resuming.socket.readyState, WebSocket.OPEN);
+    assert.equal(slowConsumerLogs(server, 'graphql-ws').length, cutsBefore);
+  });
+
   it('SSE: a stream that stops reading gets SLOW_CONSUMER and is ended past the cap, releasing its subscription', async (t) => {
     const room = await createRoom(server.url, alice, { name: 'slow-sse' });
     const sseToken = await tokenFor('sse-slow');
