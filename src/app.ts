@@ -20,6 +20,7 @@ import { createOriginPolicy } from './transport/origin-policy.js';
 import { createUpgradeGuard } from './transport/upgrade-guard.js';
 import { buildExecutableSchema } from './transport/schema.js';
 import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
+import type { SlowConsumerEvent } from './transport/slow-consumer.js';
 
 export interface AppDeps {
   config: Config;
@@ -71,7 +72,12 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
   let draining = false;
   const origins = createOriginPolicy(config.allowedOrigins);
   const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
+  const onSlowConsumer = (event: SlowConsumerEvent) => {
+    logger.warn(event, 'slow consumer disconnected');
+    metrics.slowConsumerCut(event.transport === 'graphql-ws' ? 'ws' : 'sse');
+  };
   const yoga = createRoomcastYoga({
+    onSlowConsumer,
     config,
     schema,
     logger,
@@ -105,6 +111,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     clock,
     maxPayloadBytes: config.limits.maxBodyBytes,
     maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
+    onSlowConsumer,
     keepAliveMs: config.limits.keepAliveMs,
     context,
     metrics,

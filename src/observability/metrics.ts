@@ -27,6 +27,8 @@ export interface Metrics {
    * instance, not per subscriber. Messages feed the publish-to-deliver latency from their `createdAt`.
    */
   fannedOut(event: RoomEventRecord): void;
+  /** A subscriber that stopped reading was cut off past MAX_SOCKET_BUFFER_BYTES. */
+  slowConsumerCut(transport: StreamTransport): void;
   /** The engine reported a failure (lost connection, failed upkeep, unreadable event). */
   engineError(): void;
   /** A query or mutation finished: `outcome` is `ok` or the first error's code. */

@@ -49,6 +49,12 @@ export const createPrometheusMetrics = ({ clock }: { clock: Clock }): Metrics =>
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const slowConsumers = new Counter({
+    name: 'roomcast_slow_consumers_cut_total',
+    help: 'Subscribers cut off for not reading past MAX_SOCKET_BUFFER_BYTES (graphql-ws close 4008, SSE SLOW_CONSUMER), by transport.',
+    labelNames: ['transport'],
+    registers,
+  });
   const engineErrors = new Counter({
     name: 'roomcast_engine_errors_total',
     help: 'Failures the engine reported: lost or refused Redis connections, failed background upkeep, unreadable events.',
@@ -98,6 +104,7 @@ export const createPrometheusMetrics = ({ clock }: { clock: Clock }): Metrics =>
       // Instances' clocks may differ a little: a negative difference is clamped rather than dropped.
       latency.observe(Math.max(0, clock.now() - event.message.createdAt) / 1000);
     },
+    slowConsumerCut: (transport) => slowConsumers.inc({ transport }),
     engineError: () => engineErrors.inc(),
     operation: (type, outcome) => operations.inc({ type, outcome }),
     rateLimited: (writeClass) => rateLimited.inc({ class: writeClass }),
@@ -108,6 +115,7 @@ export const createPrometheusMetrics = ({ clock }: { clock: Clock }): Metrics =>
     preset({ subscriptionFields, writeClasses }) {
       for (const field of subscriptionFields) subscriptions.inc({ field }, 0);
       for (const writeClass of writeClasses) rateLimited.inc({ class: writeClass }, 0);
+      for (const transport of ['ws', 'sse'] as const) slowConsumers.inc({ transport }, 0);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

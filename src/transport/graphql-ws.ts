@@ -20,7 +20,7 @@ import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
-import { CLOSE_TIMEOUT_MS } from './slow-consumer.js';
+import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from './slow-consumer.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -53,6 +53,8 @@ export interface GraphqlWsDeps {
   maxPayloadBytes: number;
   /** Unsent bytes a socket may hold before it is closed as a slow consumer (MAX_SOCKET_BUFFER_BYTES). */
   maxSocketBufferBytes: number;
+  /** A socket was cut off for not reading (it is logged and counted by the caller). */
+  onSlowConsumer: (event: SlowConsumerEvent) => void;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
   /**
@@ -107,7 +109,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits, metrics } = deps;
   const ServerSocket = createServerSocketClass({
     maxBufferedBytes: deps.maxSocketBufferBytes,
-    onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
+    onSlowConsumer: deps.onSlowConsumer,
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
   });
   // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing

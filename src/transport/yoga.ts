@@ -1,6 +1,7 @@
 import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { SlowConsumerEvent } from './slow-consumer.js';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Context } from '../resolvers/context.js';
@@ -25,13 +26,15 @@ export interface YogaDeps {
   origins: OriginPolicy;
   /** Shared with graphql-ws: SSE streams count against the same per-user limit as sockets. */
   connectionSlots: UserConnectionSlots;
+  /** An SSE stream was cut off for not reading (it is logged and counted by the caller). */
+  onSlowConsumer: (event: SlowConsumerEvent) => void;
   /** More plugins (logs, metrics), after the ones that give errors their codes so that they see the codes. */
   plugins?: Plugin[];
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, plugins = [] }: YogaDeps): RoomcastYoga => {
+export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, onSlowConsumer, plugins = [] }: YogaDeps): RoomcastYoga => {
   const development = config.nodeEnv === 'development';
   return createYoga<InitialContext, Context>({
     schema,
@@ -67,7 +70,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       useSseSendBound({
         maxBufferedBytes: config.limits.maxSocketBufferBytes,
         clock,
-        onSlowConsumer: (event) => logger.warn(event, 'slow consumer disconnected'),
+        onSlowConsumer,
       }),
     ],
   });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { gql, gqlData } from '../helpers/graphql-http.js';
+import { sample } from '../helpers/metrics.js';
 import { createRoom, sendMessage } from '../helpers/operations.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
@@ -19,17 +20,6 @@ const TIMER_TICKED = 'subscription($id: ID!) { timerTicked(timerId: $id) { remai
 const MESSAGES = 10;
 const BURST = 30;
 const BUDGET = 20;
-
-/** One sample of the text exposition: the value of `name` whose labels include all of `labels`. */
-const sample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
-  }
-  return undefined;
-};
 
 describe('metrics and logs', () => {
   let redis: RedisServer;

@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { gqlData } from '../helpers/graphql-http.js';
+import { sample, scrapeMetrics } from '../helpers/metrics.js';
 import { createRoom, range, sendMessage } from '../helpers/operations.js';
 import { peakRssBytes, rssBytes } from '../helpers/proc-stats.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
@@ -158,6 +159,7 @@ describe('slow consumers', () => {
     assert.deepEqual(await Promise.all(slow.map((subscriber) => subscriber.closed)), range(1, STALLED).map(() => SLOW_CONSUMER_CLOSE_CODE));
     const logged = slowConsumerLogs(server, 'graphql-ws');
     assert.equal(logged.length, STALLED);
+    assert.equal(sample(await scrapeMetrics(server.port), 'roomcast_slow_consumers_cut_total', { transport: 'ws' }), STALLED);
     for (const { bufferedBytes } of logged) assert.ok(bufferedBytes > CAP_BYTES && bufferedBytes < CAP_BYTES + 2 * BODY_BYTES, `cut at ${bufferedBytes} bytes`);
     // A closed socket gives back its subscriptions.
     await waitFor(async () => (await online(room.id)).every((id) => !id.startsWith('slow-')), { what: 'the cut-off subscribers to go offline' });
@@ -243,6 +245,7 @@ describe('slow consumers', () => {
       batches += 1;
     }
     const [logged] = slowConsumerLogs(server, 'sse');
+    assert.equal(sample(await scrapeMetrics(server.port), 'roomcast_slow_consumers_cut_total', { transport: 'sse' }), 1);
     assert.ok(logged && logged.bufferedBytes > CAP_BYTES, `the stream was cut off (logged: ${JSON.stringify(logged)})`);
     sse.response.socket.resume();
     await sse.ended;
