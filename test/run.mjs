@@ -17,6 +17,7 @@ export const testFiles = [
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
   'test/unit/write-limits.test.ts',
+  'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
   'test/unit/freshness.test.ts',
   // one engine contract, every engine

@@ -50,7 +50,7 @@ export const createMessageService = ({ engine, rooms, clock, limits, writes }: M
     // Spent before anything else, so a refused write stores and publishes nothing.
     await writes.spend('messages', author.userId);
     const input = zodToBadInput(SendMessageInput, rawInput);
-    await rooms.require(author.userId, input.roomId);
+    await rooms.requireVisible(author.userId, input.roomId);
     const { message } = await engine.messages.append({
       roomId: input.roomId,
       authorId: author.userId,
@@ -63,7 +63,7 @@ export const createMessageService = ({ engine, rooms, clock, limits, writes }: M
   },
   headCursor: async (roomId) => messageCursor(roomId, await engine.messages.head(roomId)),
   async history(viewerId, roomId, args) {
-    await rooms.require(viewerId, roomId);
+    await rooms.requireVisible(viewerId, roomId);
     const afterSeq = args.after == null ? undefined : parseMessageCursor(args.after, roomId, 'after');
     const beforeSeq = args.before == null ? undefined : parseMessageCursor(args.before, roomId, 'before');
     const head = await engine.messages.head(roomId);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
@@ -19,6 +20,9 @@ const CreateRoomInput = z.object({
   memberIds: z.array(z.string().min(1).max(USER_ID_MAX)).max(MEMBER_IDS_MAX).nullish(),
 });
 
+/** Public room ids each instance remembers as visible to all (see requireVisible). */
+const PUBLIC_ROOMS_REMEMBERED = 10_000;
+
 export interface RoomPage {
   edges: { cursor: string; node: RoomRecord }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
@@ -32,6 +36,8 @@ export interface RoomService {
   find(viewerId: string, roomId: string): Promise<RoomRecord | undefined>;
   /** The room if the viewer may see it, else `NOT_FOUND`. */
   require(viewerId: string, roomId: string): Promise<RoomRecord>;
+  /** `NOT_FOUND` unless the viewer may see the room; for callers that need no more than that. */
+  requireVisible(viewerId: string, roomId: string): Promise<void>;
   list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
 }
 
@@ -52,9 +58,18 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
     if (!room) throw notFound('Room');
     return room;
   };
+  // Rooms are never deleted and never change privacy, so a public room once read stays visible to
+  // everyone: remembering it spares every later write to it a read of the room (a Redis round trip).
+  const knownPublic = new LRUCache<string, true>({ max: PUBLIC_ROOMS_REMEMBERED });
+  const requireVisible = async (viewerId: string, roomId: string) => {
+    if (knownPublic.has(roomId)) return;
+    const room = await require(viewerId, roomId);
+    if (!room.private) knownPublic.set(roomId, true);
+  };
   return {
     find,
     require,
+    requireVisible,
     async create(viewerId, rawInput) {
       await writes.spend('rooms', viewerId);
       const input = zodToBadInput(CreateRoomInput, rawInput);

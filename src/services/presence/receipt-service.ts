@@ -21,7 +21,7 @@ export const createReceiptService = (deps: {
 }): ReceiptService => ({
   async markRead(actor, roomId, messageId) {
     await deps.writes.spend('receipts', actor.userId);
-    await deps.rooms.require(actor.userId, roomId);
+    await deps.rooms.requireVisible(actor.userId, roomId);
     const parsed = parseMessageId(messageId);
     if (!parsed || parsed.roomId !== roomId) throw badInput('`messageId` is not a message of this room', { argument: 'messageId' });
     if (parsed.seq > (await deps.engine.messages.head(roomId))) throw notFound('Message');

@@ -42,7 +42,7 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onErr
   return {
     async set(actor, roomId, typing) {
       await writes.spend('typing', actor.userId);
-      await rooms.require(actor.userId, roomId);
+      await rooms.requireVisible(actor.userId, roomId);
       if (typing) {
         const started = await engine.typing.start(roomId, actor.userId, actor.name, clock.now() + ttlMs);
         scheduleExpiry(roomId, actor);
