@@ -9,6 +9,10 @@ interface LoadConfig {
   wsUrl: string;
   publishUrl: string;
   publish: 'raw' | 'graphql';
+  /** `http`: one POST per message (the default); `ws`: every message over one WebSocket of its own. */
+  publishOver: 'http' | 'ws';
+  /** For `ws`: where the publishing socket connects (for Redis, the publishing instance). */
+  publishWsUrl: string;
   token?: string;
   rooms: string[];
   subscribers: number;
@@ -88,7 +92,45 @@ const connect = (roomId: string) =>
     });
   });
 
+/** One socket for every publish: the raw protocol, or graphql-ws with each message an operation. */
+const openPublisher = async () => {
+  const graphql = config.publish === 'graphql';
+  const socket = new WebSocket(graphql ? config.publishWsUrl : `${config.publishWsUrl}?room=__publisher`, graphql ? 'graphql-transport-ws' : undefined);
+  const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.on('open', () => {
+      if (graphql) socket.send(JSON.stringify({ type: 'connection_init', payload: config.token ? { authorization: `Bearer ${config.token}` } : {} }));
+    });
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { id?: string | number; type?: string; payload?: unknown };
+      if (frame.type === 'connection_ack' || frame.type === 'ready') return resolve();
+      if (frame.type === 'ping') return socket.send('{"type":"pong"}');
+      const waiter = pending.get(String(frame.id));
+      if (!waiter) return;
+      if (frame.type === 'error') waiter.reject(new Error(`publish failed: ${JSON.stringify(frame.payload)}`));
+      // graphql-ws: `next` then `complete`; raw: one answer.
+      else if (frame.type === 'complete' || !graphql) waiter.resolve();
+      else return;
+      pending.delete(String(frame.id));
+    });
+  });
+  let nextId = 0;
+  return (roomId: string, body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const id = String((nextId += 1));
+      pending.set(id, { resolve, reject });
+      socket.send(
+        graphql
+          ? JSON.stringify({ id, type: 'subscribe', payload: { query: config.publishQuery, variables: { roomId, body } } })
+          : JSON.stringify({ id, roomId, body }),
+      );
+    });
+};
+const publishOverWs = config.publishOver === 'ws' ? await openPublisher() : undefined;
+
 const publish = async (roomId: string, body: string) => {
+  if (publishOverWs) return publishOverWs(roomId, body);
   const response =
     config.publish === 'raw'
       ? await fetch(config.publishUrl, { method: 'POST', body: JSON.stringify({ roomId, body }) })

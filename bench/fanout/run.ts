@@ -3,6 +3,7 @@
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
 //   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
+//   npm run bench -- --publish-over ws             (every target publishes over one WebSocket, not HTTP)
 // Only ratios within one run mean much: the load generator shares the machine with the server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'duration-ms': { type: 'string', default: '8000' },
     targets: { type: 'string', default: 'raw,yoga,memory,redis' },
+    'publish-over': { type: 'string', default: 'http' },
     'resume-messages': { type: 'string', default: '10000' },
     /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
@@ -36,6 +38,8 @@ const SECRET = 'bench-secret-0123456789abcdef';
 const subscribers = Number(values.subscribers);
 const roomCount = Number(values.rooms);
 const ratePerSecond = Number(values.rate);
+const publishOver = values['publish-over'];
+if (publishOver !== 'http' && publishOver !== 'ws') throw new Error('--publish-over is http or ws');
 const durationMs = Number(values['duration-ms']);
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -126,7 +130,7 @@ const runLoad = async (options: {
   window?: { open(): Promise<void>; close(): Promise<void> };
 }): Promise<LoadResult & { cpuMicrosPerDelivery: number; rssBytesPerConnection: number }> => {
   const rssBefore = rssBytes(options.rssPid);
-  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify({ subscribers, ratePerSecond, durationMs, ...options.load })], {
+  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify({ subscribers, ratePerSecond, durationMs, publishOver, publishWsUrl: options.load['wsUrl'], ...options.load })], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -225,7 +229,7 @@ if (targets.includes('redis')) {
   const measured = await runLoad({
     serverPids: [publisher.pid, subscriberSide.pid],
     rssPid: subscriberSide.pid,
-    load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql` },
+    load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql`, publishWsUrl: `ws://127.0.0.1:${publisher.port}/graphql` },
     window: {
       open: async () => {
         callsBefore = await commandCalls();
@@ -255,7 +259,7 @@ const line = (name: string, key: string) => {
 };
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const table = [
-  `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s; ${machine}.`,
+  `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s, published over ${publishOver === 'ws' ? 'one WebSocket' : 'HTTP'}; ${machine}.`,
   '',
   '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | RSS KB per idle connection (× raw) |',
   '| --- | --- | --- | --- | --- | --- |',

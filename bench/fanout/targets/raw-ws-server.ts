@@ -1,5 +1,6 @@
 // The limit: a raw `ws` server that broadcasts one pre-serialized frame to every socket of a room.
-// Clients connect to /?room=<id>; POST /publish {"roomId","body"} broadcasts {"seq","body"}.
+// Clients connect to /?room=<id>; POST /publish {"roomId","body"} broadcasts {"seq","body"}, and so does a
+// WebSocket message {"id","roomId","body"} (answered {"id","seq"}) for runs that publish over WebSockets.
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -14,10 +15,7 @@ const server = createServer((req, res) => {
   req.setEncoding('utf8').on('data', (chunk: string) => (raw += chunk));
   req.on('end', () => {
     const { roomId, body } = JSON.parse(raw) as { roomId: string; body: string };
-    const seq = (seqs.get(roomId) ?? 0) + 1;
-    seqs.set(roomId, seq);
-    const frame = JSON.stringify({ seq, body });
-    for (const socket of rooms.get(roomId) ?? []) socket.send(frame);
+    const seq = broadcast(roomId, body);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ seq }));
   });
 });
@@ -28,8 +26,19 @@ wss.on('connection', (socket, req) => {
   if (!members) rooms.set(roomId, (members = new Set()));
   members.add(socket);
   socket.send('{"type":"ready"}');
+  socket.on('message', (data: Buffer) => {
+    const { id, roomId: target, body } = JSON.parse(data.toString()) as { id: number; roomId: string; body: string };
+    socket.send(JSON.stringify({ id, seq: broadcast(target, body) }));
+  });
   socket.on('close', () => members?.delete(socket));
 });
+const broadcast = (roomId: string, body: string): number => {
+  const seq = (seqs.get(roomId) ?? 0) + 1;
+  seqs.set(roomId, seq);
+  const frame = JSON.stringify({ seq, body });
+  for (const socket of rooms.get(roomId) ?? []) socket.send(frame);
+  return seq;
+};
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: typeof address === 'object' && address ? address.port : 0 })}\n`);
