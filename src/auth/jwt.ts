@@ -18,6 +18,8 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
   /** Same, for an `Authorization` value (`Bearer <jwt>`), possibly missing. */
   verifyAuthorization(header: string | null | undefined): Promise<Principal>;
+  /** Same, for a token handed over with or without `Bearer ` (graphql-ws `connectionParams`, `refreshAuth`). */
+  verifyCredential(value: unknown): Promise<Principal>;
 }
 
 const unauthenticated = (message: string): RoomcastError => new RoomcastError(ErrorCode.Unauthenticated, message);
@@ -67,6 +69,7 @@ export const createTokenVerifier = (secret: string, now: () => number = Date.now
       if (!match?.[1]) throw unauthenticated('Authorization must be `Bearer <token>`');
       return verify(match[1]);
     },
+    verifyCredential: (value) => verify(typeof value === 'string' ? value.replace(/^Bearer\s+/i, '') : ''),
   };
 };
 

@@ -13,13 +13,30 @@ export interface OperationInfo {
   readonly field: string | undefined;
 }
 
-/** What an executed document is, for logs and metric labels (bounded: schema names, never values). */
-export const operationInfo = (document: DocumentNode, operationName?: string | null): OperationInfo => {
+const describe = (document: DocumentNode, operationName: string | null | undefined): OperationInfo => {
   const operation = getOperationAST(document, operationName);
   if (!operation) return { type: 'unknown', name: undefined, field: undefined };
   const first = operation.selectionSet.selections[0];
   const field = first?.kind === Kind.FIELD ? first.name.value : undefined;
   return { type: operation.operation, name: operation.name?.value ?? field, field };
+};
+
+// Every operation is described by the request log, the operation metrics and graphql-ws: yoga's parser
+// cache hands out one document object per query text, so each is worked out once, not per operation.
+const described = new WeakMap<DocumentNode, Map<string | null, OperationInfo>>();
+
+/** What an executed document is, for logs and metric labels (bounded: schema names, never values). */
+export const operationInfo = (document: DocumentNode, operationName?: string | null): OperationInfo => {
+  let byName = described.get(document);
+  if (!byName) described.set(document, (byName = new Map()));
+  // null (the document's only operation) and "" (an operation named so) are different questions.
+  const key = operationName ?? null;
+  const known = byName.get(key);
+  if (known) return known;
+  const info = describe(document, operationName);
+  // Only names the document really has are kept: a client varying unknown names cannot grow the map.
+  if (info.type !== 'unknown') byName.set(key, info);
+  return info;
 };
 
 /** `ok`, or the first error's code; anything that is not one of ours is reported as the mask shows it. */

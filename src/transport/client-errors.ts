@@ -1,6 +1,6 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode } from '../errors/index.js';
+import { codedErrorResponse, ErrorCode } from '../errors/index.js';
 
 // Node's parser codes for a request line plus headers over its 16 KiB limit, and for a slow request.
 const STATUS_BY_CODE: Readonly<Record<string, number>> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
@@ -20,7 +20,7 @@ export const answerClientErrors = (server: Server): void => {
       return;
     }
     const status = STATUS_BY_CODE[error.code ?? ''] ?? 400;
-    const body = JSON.stringify({ errors: [{ message: `Malformed HTTP request (${STATUS_CODES[status] ?? 'Bad Request'})`, extensions: { code: ErrorCode.BadRequest } }] });
+    const body = JSON.stringify(codedErrorResponse(ErrorCode.BadRequest, `Malformed HTTP request (${STATUS_CODES[status] ?? 'Bad Request'})`));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );

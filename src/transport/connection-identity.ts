@@ -57,7 +57,7 @@ export class ConnectionIdentity implements ConnectionAuth {
   }
 
   async refresh(token: string): Promise<Principal> {
-    const next = await this.verifier.verify(token.replace(/^Bearer\s+/i, ''));
+    const next = await this.verifier.verifyCredential(token);
     if (next.userId !== this.principal.userId) {
       throw new RoomcastError(ErrorCode.Forbidden, 'refreshAuth takes a token for the user this connection belongs to');
     }

@@ -144,11 +144,10 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       },
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.['authorization'];
         let principal: Principal;
         try {
           ctx.extra.connectionId = randomId('ws');
-          principal = await verifier.verify(typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '');
+          principal = await verifier.verifyCredential(ctx.connectionParams?.['authorization']);
           ctx.extra.transport = ctx.extra.request.socket;
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           Reflect.deleteProperty(ctx.extra, 'request');
@@ -220,14 +219,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         // Counted until its `complete` is written (onComplete below), so that shutdown lets it answer.
         operations.begin(ctx.extra.socket, id);
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
-        return {
-          schema: enveloped.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: root,
-        };
+        return { ...common, contextValue: await enveloped.contextFactory(), rootValue: root };
       },
       onComplete: (ctx, id) => {
         operations.end(ctx.extra.socket, id);

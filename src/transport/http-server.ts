@@ -1,13 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ErrorCode } from '../errors/index.js';
+import { codedErrorResponse, ErrorCode } from '../errors/index.js';
 import { answerClientErrors } from './client-errors.js';
 import { createDemoStatic } from './demo-static.js';
 import type { RoomcastYoga } from './yoga.js';
 
 const refuseTooLarge = (res: ServerResponse, maxBodyBytes: number): void => {
-  const body = JSON.stringify({
-    errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes`, extensions: { code: ErrorCode.PayloadTooLarge } }],
-  });
+  const body = JSON.stringify(codedErrorResponse(ErrorCode.PayloadTooLarge, `Request body is larger than ${maxBodyBytes} bytes`));
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
   res.end(body);
 };

@@ -57,7 +57,7 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
   await Promise.all([commands.connect(), subscriber.connect()]);
 
   const keys = createKeys(options.keyPrefix);
-  const bus = createRedisBus({ publisher: commands, subscriber, keys, onError, ...(options.onFanout ? { onFanout: options.onFanout } : {}) });
+  const bus = createRedisBus({ publisher: commands, subscriber, keys, onError, onFanout: options.onFanout });
   const presence = createRedisPresence(commands, keys, {
     now: () => clock.now(),
     instanceId: randomId('instance'),

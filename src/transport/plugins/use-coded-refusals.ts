@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../../errors/index.js';
+import { codedErrorResponse, ErrorCode } from '../../errors/index.js';
 
 // yoga answers these two without a body: no parser for the request's Content-Type, and no result format
 // the Accept header allows. Every other refusal of yoga's already carries a coded GraphQL error.
@@ -15,7 +15,7 @@ export const useCodedRefusals = (): Plugin => ({
     if (message === undefined || response.body !== null) return;
     const headers = new fetchAPI.Headers(response.headers);
     headers.set('content-type', 'application/json; charset=utf-8');
-    const body = JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.BadRequest } }] });
+    const body = JSON.stringify(codedErrorResponse(ErrorCode.BadRequest, message));
     setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
   },
 });

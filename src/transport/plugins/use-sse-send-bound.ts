@@ -1,6 +1,7 @@
-import { ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../../errors/index.js';
+import { codedErrorResponse, ErrorCode } from '../../errors/index.js';
+import { nodeResponseOf } from './node-response.js';
 import type { Clock } from '../../lib/clock.js';
 import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from '../slow-consumer.js';
 
@@ -13,9 +14,9 @@ export interface SseSendBoundOptions {
 
 // What a cut-off SSE subscriber reads last, if it reads that far: a coded error, then the end of the stream
 // (graphql-sse's distinct-connections `next` and `complete` events).
-const FINAL_EVENTS = `event: next\ndata: ${JSON.stringify({
-  errors: [{ message: 'Subscriber fell too far behind; resume from the last cursor', extensions: { code: ErrorCode.SlowConsumer } }],
-})}\n\nevent: complete\ndata:\n\n`;
+const FINAL_EVENTS = `event: next\ndata: ${JSON.stringify(
+  codedErrorResponse(ErrorCode.SlowConsumer, 'Subscriber fell too far behind; resume from the last cursor'),
+)}\n\nevent: complete\ndata:\n\n`;
 
 const LF = 0x0a;
 
@@ -59,16 +60,11 @@ const boundResponse = (res: ServerResponse, { maxBufferedBytes, clock, onSlowCon
   } as ServerResponse['write']; // the same overloads as node's write, implemented by forwarding
 };
 
-const serverResponseOf = (serverContext: unknown): ServerResponse | undefined => {
-  if (typeof serverContext !== 'object' || serverContext === null || !('res' in serverContext)) return undefined;
-  return serverContext.res instanceof ServerResponse ? serverContext.res : undefined;
-};
-
 /** Applies `boundResponse` to every `text/event-stream` response served over node:http. */
 export const useSseSendBound = (options: SseSendBoundOptions): Plugin => ({
   onResponse: ({ response, serverContext }) => {
     if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return;
-    const res = serverResponseOf(serverContext);
+    const res = nodeResponseOf(serverContext);
     if (res) boundResponse(res, options);
   },
 });

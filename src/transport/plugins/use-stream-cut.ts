@@ -1,6 +1,6 @@
-import { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { isAsyncIterable } from '../../lib/is-async-iterable.js';
+import { nodeResponseOf } from './node-response.js';
 
 interface OpenStream {
   cut(): void;
@@ -17,12 +17,6 @@ export interface HttpStreams {
   openCount(): number;
 }
 
-// yoga's context carries node's request and response (its server context) beside the fetch Request.
-const responseOf = (context: object): ServerResponse | undefined => {
-  const res: unknown = Reflect.get(context, 'res');
-  return res instanceof ServerResponse ? res : undefined;
-};
-
 /** Keeps the HTTP subscription streams that are open, so that shutdown can end them. */
 export const createHttpStreams = (): HttpStreams => {
   const open = new Set<OpenStream>();
@@ -31,7 +25,7 @@ export const createHttpStreams = (): HttpStreams => {
       onSubscribe: ({ args }) => ({
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return;
-          const res = responseOf(args.contextValue);
+          const res = nodeResponseOf(args.contextValue);
           const stream: OpenStream = {
             cut() {
               // The client resumes from the last event it received, so nothing still buffered is lost.
