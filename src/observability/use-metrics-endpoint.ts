@@ -9,12 +9,13 @@ export const METRICS_PATH = '/metrics';
  * off their ingress) and scrape the instances directly.
  */
 export const useMetricsEndpoint = (metrics: Pick<Metrics, 'render' | 'contentType'>): Plugin => ({
-  async onRequest({ url, request, endResponse, fetchAPI }) {
-    if (url.pathname !== METRICS_PATH) return;
+  // Not async: every other request passes through here and should not pay for a promise.
+  onRequest({ url, request, endResponse, fetchAPI }) {
+    if (url.pathname !== METRICS_PATH) return undefined;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-      return;
+      return undefined;
     }
-    endResponse(new fetchAPI.Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } }));
+    return metrics.render().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': metrics.contentType } })));
   },
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { gql } from '../helpers/graphql-http.js';
+import { gql, gqlData } from '../helpers/graphql-http.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { TEST_SECRET, tokenFor } from '../helpers/tokens.js';
@@ -44,6 +44,39 @@ describe('HTTP surface', () => {
     assert.equal(body.errors[0]?.extensions.code, 'PAYLOAD_TOO_LARGE');
     const message = await gql(server.url, { token, query: 'mutation($b: String!) { sendMessage(input: { roomId: "room_x", body: $b }) { seq } }', variables: { b: 'z'.repeat(100_000) } });
     assert.equal(message.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', 'a 100 KB body is read and refused for its length');
+  });
+
+  it('cuts a chunked body (no Content-Length) once it passes the limit, before anything runs', async () => {
+    const token = await tokenFor('chunked');
+    const { createRoom } = await gqlData<{ createRoom: { id: string } }>(server.url, { token, query: 'mutation { createRoom(input: { name: "chunked" }) { id } }' });
+    const roomId = createRoom.id;
+    // A valid sendMessage whose body streams past 1 MB in 64 KiB chunks: yoga's own limit is off (the HTTP
+    // server counts the bytes), so this is what keeps an unbounded upload out.
+    const head = `{"query":"mutation($r: ID!, $b: String!) { sendMessage(input: { roomId: $r, body: $b }) { seq } }","variables":{"r":"${roomId}","b":"`;
+    const chunk = new TextEncoder().encode('y'.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode(head)),
+      pull: (controller) => {
+        if (sent >= 40) return controller.close();
+        sent += 1;
+        controller.enqueue(sent === 40 ? new TextEncoder().encode('"}}') : chunk);
+      },
+    });
+    const outcome = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+      duplex: 'half',
+    } as RequestInit).then(
+      async (response) => ({ status: response.status, code: ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code }),
+      () => ({ status: 0, code: 'connection cut' }),
+    );
+    // The 413 races the cut: the client sees one or the other, never a 200.
+    assert.ok(outcome.status === 413 ? outcome.code === 'PAYLOAD_TOO_LARGE' : outcome.code === 'connection cut', JSON.stringify(outcome));
+    assert.ok(sent < 40, `the server stopped reading after ~1 MB (${sent} of 40 chunks pulled)`);
+    const history = await gql<{ messages: { edges: unknown[] } }>(server.url, { token, query: 'query($r: ID!) { messages(roomId: $r, last: 5) { edges { cursor } } }', variables: { r: roomId } });
+    assert.deepEqual(history.body.data?.messages.edges, [], 'nothing was sent'); // (depth 3: this server's MAX_QUERY_DEPTH)
   });
 
   it('refuses documents deeper than MAX_QUERY_DEPTH', async () => {
