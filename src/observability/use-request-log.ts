@@ -7,6 +7,7 @@ import { createIdSequence } from '../lib/random-id.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { operationInfo, outcomeOf } from './operation-info.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { flatLineLogger } from './logger.js';
 
 /** What is known about one HTTP request by the time its response leaves. */
 interface RequestRecord {
@@ -39,7 +40,8 @@ const pathOf = (url: string): string => {
  * line per query or mutation over graphql-ws (with the socket's connection id). Lines carry names and
  * ids only: never a token, variables or a message body.
  */
-export const useRequestLog = ({ logger, clock }: { logger: Logger; clock: Clock }): Plugin<LoggedContext> => {
+export const useRequestLog = ({ logger: parent, clock }: { logger: Logger; clock: Clock }): Plugin<LoggedContext> => {
+  const logger = flatLineLogger(parent);
   const records = new WeakMap<Request, RequestRecord>();
   const nextId = createIdSequence('req');
   const recordOf = (request: Request): RequestRecord => {
