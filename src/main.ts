@@ -57,6 +57,7 @@ const engine = await createEngine().catch((error: unknown) => {
 const app = createApp({ config, engine, clock: systemClock, logger, metrics });
 const { port, url } = await app.listen();
 logger.info({ port, url, engine: engine.kind }, 'listening');
+logger.flush(); // at once: supervisors and scripts wait for this line
 
 // SIGTERM or SIGINT: drain (see App.close), release the engine, exit 0. The process is gone by the
 // deadline whatever happens (exit 1 then); a second signal exits at once (128 + its number).
