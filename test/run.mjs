@@ -19,6 +19,7 @@ export const testFiles = [
   'test/unit/write-limits.test.ts',
   'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
+  'test/unit/text-frames.test.ts',
   'test/unit/freshness.test.ts',
   // one engine contract, every engine
   'test/contract/memory.test.ts',

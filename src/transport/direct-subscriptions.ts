@@ -7,10 +7,13 @@ import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { pullIterator } from '../lib/pull-iterator.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
+import type { FrameWriter } from './server-socket.js';
+import { textFrame } from './text-frames.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
- * event for every subscriber that shares the document and variables.
+ * event for every subscriber that shares the document and variables, and framed without going through
+ * ws's send (text-frames.ts).
  *
  * Stock graphql-ws executes the selection, stringifies the result and writes the socket once per
  * subscriber per event; in a busy room that GraphQL work dominates. Here each subscriber still pulls
@@ -24,8 +27,15 @@ import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 // value (as its own subscribe does per event). yoga's enveloped execute would start a new subscription.
 const execute = (args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> => graphqlExecute(args);
 
-/** Payloads by event object (shared by every local subscriber of a room) and then by group. */
-const payloadCache = new WeakMap<object, Map<string, string>>();
+/** Payloads (UTF-8, ready to frame) by event object (shared by every local subscriber of a room) and then by group. */
+const payloadCache = new WeakMap<object, Map<string, Buffer>>();
+
+const FRAME_END = Buffer.from('}');
+
+// The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here; anything
+// else (or a socket with an extension) is written through ws's send.
+const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
+  'writeFrame' in socket && 'takesFrames' in socket ? (socket as WebSocket & FrameWriter) : undefined;
 
 // Live events reach every local subscriber of a room as one object, which lives only as long as the
 // event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored
@@ -78,19 +88,22 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   if (!isAsyncIterable(source)) return codeRequestErrors(source);
   const events = source[Symbol.asyncIterator]();
   const { socket, transport, operationId, groupKey, args, field, meter } = subscription;
-  const prefix = `{"id":${JSON.stringify(operationId)},"type":"next","payload":`;
+  const prefix = Buffer.from(`{"id":${JSON.stringify(operationId)},"type":"next","payload":`);
   const frames = meter.frames;
-  const send = (payload: string): void => {
+  const writer = frameWriterOf(socket);
+  // Each delivery adds only the envelope with this subscription's id around the shared payload bytes.
+  const send = (payload: Buffer): void => {
     frames.count += 1;
-    socket.send(`${prefix}${payload}}`);
+    if (writer?.takesFrames) writer.writeFrame(transport, textFrame([prefix, payload, FRAME_END]));
+    else socket.send(Buffer.concat([prefix, payload, FRAME_END]), { binary: false });
   };
   // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
-  const sendQueued = (payload: string): void => writeCoalesced(transport, () => send(payload));
+  const sendQueued = (payload: Buffer): void => writeCoalesced(transport, () => send(payload));
   meter.opened(field);
 
-  const serialize = (item: unknown, result: ExecutionResult): string => {
+  const serialize = (item: unknown, result: ExecutionResult): Buffer => {
     const masked = maskResult(result);
-    const payload = JSON.stringify(masked);
+    const payload = Buffer.from(JSON.stringify(masked));
     const identity = sharedIdentity(item);
     // Only clean results are shared; an error may depend on who asked.
     if (identity && !masked.errors) {
@@ -100,11 +113,11 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     }
     return payload;
   };
-  const cachedPayload = (item: unknown): string | undefined => {
+  const cachedPayload = (item: unknown): Buffer | undefined => {
     const identity = sharedIdentity(item);
     return identity ? payloadCache.get(identity)?.get(groupKey) : undefined;
   };
-  const payloadFor = async (item: unknown): Promise<string> => cachedPayload(item) ?? serialize(item, await execute({ ...args, rootValue: item }));
+  const payloadFor = async (item: unknown): Promise<Buffer> => cachedPayload(item) ?? serialize(item, await execute({ ...args, rootValue: item }));
 
   // Live items, synchronously: from the cache, or executed now when every resolver on the way is
   // synchronous (as ours are); otherwise the stream queues the item for the loop below.

@@ -1,7 +1,14 @@
+import type { Socket } from 'node:net';
 import { CloseCode } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { refusalOf } from './client-message-guard.js';
 import { SLOW_CONSUMER_CLOSE_CODE, type SlowConsumerEvent } from './slow-consumer.js';
+
+/** What the direct subscription path needs of a socket to write frames it built itself. */
+export interface FrameWriter {
+  readonly takesFrames: boolean;
+  writeFrame(transport: Socket, frame: Buffer): void;
+}
 
 export interface ServerSocketOptions {
   /** Unsent bytes a socket may hold; past it the socket is closed with SLOW_CONSUMER_CLOSE_CODE. */
@@ -32,10 +39,32 @@ const isPeerProtocolError = (value: unknown): value is Error => {
  *   graphql-ws's "Internal error … check your implementation" console line.
  */
 export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError }: ServerSocketOptions) =>
-  class ServerSocket extends WebSocket {
+  class ServerSocket extends WebSocket implements FrameWriter {
     override send(...args: unknown[]): void {
       // Forwarded as given: ws sorts out its own overloads (data, options?, callback?).
       Reflect.apply(super.send, this, args);
+      this.holdToBound();
+    }
+
+    /**
+     * Whether `writeFrame` may be used: only on a socket with no extension (ws compresses or transforms
+     * frames of one that has, and queues them in its sender), and while it is open.
+     */
+    get takesFrames(): boolean {
+      return this.extensions === '' && this.readyState === WebSocket.OPEN;
+    }
+
+    /**
+     * Writes a complete text frame (text-frames.ts) straight to `transport`, the TCP socket under this
+     * WebSocket, in order with everything ws writes (ws's sender writes synchronously on a socket without
+     * extensions), and under the same buffer bound as `send`.
+     */
+    writeFrame(transport: Socket, frame: Buffer): void {
+      transport.write(frame);
+      this.holdToBound();
+    }
+
+    private holdToBound(): void {
       if (this.readyState !== WebSocket.OPEN) return;
       const bufferedBytes = this.bufferedAmount;
       if (bufferedBytes <= maxBufferedBytes) return;
