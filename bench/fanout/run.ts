@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { signToken } from '../../src/auth/jwt.js';
 import { startRedis } from '../../test/helpers/redis-server.js';
 import { round } from '../stats.js';
-import { cpuMicros, rssBytes } from '../../test/helpers/proc-stats.js';
+import { cpuTimes, rssBytes } from '../../test/helpers/proc-stats.js';
 import { measureResume } from './resume.js';
 
 const { values } = parseArgs({
@@ -121,6 +121,9 @@ interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
 }
 
+/** One target's figures; CPU is split into user space and kernel (mostly socket writes) to show where it goes. */
+type Row = LoadResult & { cpuMicrosPerDelivery: number; userMicrosPerDelivery: number; kernelMicrosPerDelivery: number; rssBytesPerConnection: number };
+
 /** Runs the load generator against one target; measures the server processes around it. */
 const runLoad = async (options: {
   serverPids: number[];
@@ -128,7 +131,7 @@ const runLoad = async (options: {
   load: Record<string, unknown>;
   /** Called when the measured window opens and closes (e.g. to count Redis commands in it). */
   window?: { open(): Promise<void>; close(): Promise<void> };
-}): Promise<LoadResult & { cpuMicrosPerDelivery: number; rssBytesPerConnection: number }> => {
+}): Promise<Row> => {
   const rssBefore = rssBytes(options.rssPid);
   const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify({ subscribers, ratePerSecond, durationMs, publishOver, publishWsUrl: options.load['wsUrl'], ...options.load })], {
     cwd: root,
@@ -143,15 +146,21 @@ const runLoad = async (options: {
   await next(); // subscribed
   const rssAfter = rssBytes(options.rssPid);
   await options.window?.open();
-  const cpuBefore = options.serverPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const cpuBefore = options.serverPids.map(cpuTimes);
   load.stdin!.write('go\n');
   const result = (await next()) as unknown as LoadResult;
-  const cpuAfter = options.serverPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const cpuAfter = options.serverPids.map(cpuTimes);
   await options.window?.close();
   children.delete(load);
+  const spent = (field: 'userMicros' | 'kernelMicros') =>
+    cpuAfter.reduce((sum, after, index) => sum + after[field] - (cpuBefore[index]?.[field] ?? 0), 0) / Math.max(1, result.deliveries);
+  const userMicrosPerDelivery = spent('userMicros');
+  const kernelMicrosPerDelivery = spent('kernelMicros');
   return {
     ...result,
-    cpuMicrosPerDelivery: (cpuAfter - cpuBefore) / Math.max(1, result.deliveries),
+    cpuMicrosPerDelivery: userMicrosPerDelivery + kernelMicrosPerDelivery,
+    userMicrosPerDelivery,
+    kernelMicrosPerDelivery,
     rssBytesPerConnection: (rssAfter - rssBefore) / subscribers,
   };
 };
@@ -249,20 +258,19 @@ if (targets.includes('redis')) {
   console.log('redis', JSON.stringify(results['redis']));
 }
 
-type Row = LoadResult & { cpuMicrosPerDelivery: number; rssBytesPerConnection: number };
 const raw = results['raw'] as Row | undefined;
 const line = (name: string, key: string) => {
   const row = results[key] as Row | undefined;
   if (!row) return '';
   const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
-  return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
+  return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.userMicrosPerDelivery, 1)} / ${round(row.kernelMicrosPerDelivery, 1)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
 };
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const table = [
   `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s, published over ${publishOver === 'ws' ? 'one WebSocket' : 'HTTP'}; ${machine}.`,
   '',
-  '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | RSS KB per idle connection (× raw) |',
-  '| --- | --- | --- | --- | --- | --- |',
+  '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | RSS KB per idle connection (× raw) |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
   line('raw `ws` broadcast (the limit)', 'raw'),
   line('stock yoga + graphql-ws + createPubSub', 'yoga'),
   line('Roomcast, memory engine', 'memory'),

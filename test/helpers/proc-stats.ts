@@ -4,13 +4,18 @@ import { readFileSync } from 'node:fs';
 // resident memory from /proc/<pid>/status (VmRSS now, VmHWM the peak so far; in kB).
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export const cpuMicros = (pid: number): number => {
+/** CPU time the process has used so far, in user space and in the kernel, in µs. */
+export const cpuTimes = (pid: number): { userMicros: number; kernelMicros: number } => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces; fields after it start past the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  const micros = (ticks: string | undefined) => (Number(ticks) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  return { userMicros: micros(fields[11]), kernelMicros: micros(fields[12]) };
+};
+
+export const cpuMicros = (pid: number): number => {
+  const { userMicros, kernelMicros } = cpuTimes(pid);
+  return userMicros + kernelMicros;
 };
 
 const statusBytes = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
