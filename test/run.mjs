@@ -40,6 +40,7 @@ export const testFiles = [
   'test/e2e/presence.test.ts',
   'test/e2e/origins.test.ts',
   'test/e2e/connection-limits.test.ts',
+  'test/e2e/keepalive.test.ts',
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',

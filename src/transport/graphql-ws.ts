@@ -13,6 +13,7 @@ import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import { createKeepalive } from './keepalive.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationInfo } from '../observability/operation-info.js';
 import { createSocketOperations, drainSockets } from './ws-drain.js';
@@ -130,6 +131,9 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     closed: (field) => metrics.subscriptionClosed(field),
     frames: metrics.frames.ws,
   };
+  // graphql-ws's per-socket keepalive is off (0 below): this one pings in slices from one timer.
+  const keepalive = createKeepalive({ intervalMs: keepAliveMs, clock });
+  wss.on('connection', (socket) => keepalive.watch(socket));
   let accepting = true;
   // Its dispose() is not used: close() below drains sockets first, then closes them with 1001 itself.
   useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -229,7 +233,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       },
     },
     wss,
-    keepAliveMs,
+    0,
   );
   const stopAccepting = () => {
     if (!accepting) return;
@@ -242,6 +246,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     async close({ operationsDeadlineAt, closeDeadlineAt }) {
       stopAccepting();
       await drainSockets({ sockets: wss.clients, operations, clock, operationsDeadlineAt, closeDeadlineAt });
+      keepalive.stop();
     },
     connectionCount: () => wss.clients.size,
   };
