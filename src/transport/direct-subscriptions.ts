@@ -32,6 +32,15 @@ const payloadCache = new WeakMap<object, Map<string, Buffer>>();
 
 const FRAME_END = Buffer.from('}');
 
+// Bytes that live as long as a subscription, in memory of their own: a small Buffer.from() is a slice of
+// Node's shared 8 KiB pool, and one long-lived slice keeps its whole slab, with every short-lived frame
+// that was cut from it, alive.
+const ownedBytes = (text: string): Buffer => {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+};
+
 // The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here; anything
 // else (or a socket with an extension) is written through ws's send.
 const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
@@ -88,7 +97,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   if (!isAsyncIterable(source)) return codeRequestErrors(source);
   const events = source[Symbol.asyncIterator]();
   const { socket, transport, operationId, groupKey, args, field, meter } = subscription;
-  const prefix = Buffer.from(`{"id":${JSON.stringify(operationId)},"type":"next","payload":`);
+  const prefix = ownedBytes(`{"id":${JSON.stringify(operationId)},"type":"next","payload":`);
   const frames = meter.frames;
   const writer = frameWriterOf(socket);
   // Each delivery adds only the envelope with this subscription's id around the shared payload bytes.
