@@ -41,10 +41,10 @@ const ownedBytes = (text: string): Buffer => {
   return bytes;
 };
 
-// The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here; anything
-// else (or a socket with an extension) is written through ws's send.
+// The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here. A socket
+// that negotiated an extension (none is offered today) is written through ws's send, which applies it.
 const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
-  'writeFrame' in socket && 'takesFrames' in socket ? (socket as WebSocket & FrameWriter) : undefined;
+  socket.extensions === '' && 'writeFrame' in socket ? (socket as WebSocket & FrameWriter) : undefined;
 
 // Live events reach every local subscriber of a room as one object, which lives only as long as the
 // event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored
@@ -102,8 +102,9 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
   const writer = frameWriterOf(socket);
   // Each delivery adds only the envelope with this subscription's id around the shared payload bytes.
   const send = (payload: Buffer): void => {
+    if (socket.readyState !== socket.OPEN) return;
     frames.count += 1;
-    if (writer?.takesFrames) writer.writeFrame(transport, textFrame([prefix, payload, FRAME_END]));
+    if (writer) writer.writeFrame(transport, textFrame([prefix, payload, FRAME_END]));
     else socket.send(Buffer.concat([prefix, payload, FRAME_END]), { binary: false });
   };
   // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
@@ -138,7 +139,7 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
       if (result instanceof Promise) return false;
       payload = serialize(item, result);
     }
-    if (socket.readyState === socket.OPEN) send(payload);
+    send(payload);
     return true;
   };
   // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.

@@ -6,7 +6,6 @@ import { SLOW_CONSUMER_CLOSE_CODE, type SlowConsumerEvent } from './slow-consume
 
 /** What the direct subscription path needs of a socket to write frames it built itself. */
 export interface FrameWriter {
-  readonly takesFrames: boolean;
   writeFrame(transport: Socket, frame: Buffer): void;
 }
 
@@ -47,17 +46,10 @@ export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPe
     }
 
     /**
-     * Whether `writeFrame` may be used: only on a socket with no extension (ws compresses or transforms
-     * frames of one that has, and queues them in its sender), and while it is open.
-     */
-    get takesFrames(): boolean {
-      return this.extensions === '' && this.readyState === WebSocket.OPEN;
-    }
-
-    /**
      * Writes a complete text frame (text-frames.ts) straight to `transport`, the TCP socket under this
-     * WebSocket, in order with everything ws writes (ws's sender writes synchronously on a socket without
-     * extensions), and under the same buffer bound as `send`.
+     * WebSocket, in order with everything ws writes, and under the same buffer bound as `send`. Only for an
+     * open socket without extensions: ws's sender then writes synchronously and never holds a frame back
+     * (with permessage-deflate it would compress, and queue frames behind the compression).
      */
     writeFrame(transport: Socket, frame: Buffer): void {
       transport.write(frame);
