@@ -51,6 +51,7 @@ export const testFiles = [
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',
   'test/e2e/metrics.test.ts',
+  'test/e2e/logs.test.ts',
   // the typed client against real servers: exactly once across reconnects, optimistic sends, helpers
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',

@@ -28,6 +28,8 @@ const CENSOR = '[redacted]';
 /** Lines are written to stdout in batches of about this many bytes, or at least this often. */
 export const LOG_BUFFER_BYTES = 4096;
 export const LOG_FLUSH_INTERVAL_MS = 100;
+/** Lines held while stdout does not take them (a stalled log shipper); past it new lines are dropped. */
+export const LOG_BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * JSON lines on stdout, one object per event, with credentials and message bodies censored.
@@ -35,13 +37,18 @@ export const LOG_FLUSH_INTERVAL_MS = 100;
  * Buffered: one `write(2)` per ~4 KiB or per 100 ms instead of one per line. With a line per request,
  * the synchronous write was about 9% of the CPU of a `sendMessage` over HTTP. pino flushes what is
  * buffered on every exit path (`process.exit`, a normal end, a fatal error); a SIGKILL loses at most the
- * last 100 ms of lines.
+ * last 100 ms of lines. While stdout is not read (a stalled log shipper) lines wait in a backlog of at
+ * most 16 MiB, past which new lines are dropped rather than memory growing without bound.
  */
 export const createLogger = (level: string): Logger => {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
-  const logger = pino({ level, base: { service: 'roomcast' }, redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
-  setInterval(() => logger.flush(), LOG_FLUSH_INTERVAL_MS).unref();
-  return logger;
+  const destination = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BUFFER_BYTES,
+    maxLength: LOG_BACKLOG_MAX_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  });
+  return pino({ level, base: { service: 'roomcast' }, redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
 };
 
 /**
