@@ -120,6 +120,9 @@ describe('quiz-room page', () => {
     await testId(bob, 'reconnecting-banner').waitFor({ state: 'visible', timeout: WAIT_MS });
     const whileAway = Array.from({ length: 5 }, (_, i) => `while bob is away ${i + 1}`);
     for (const body of whileAway) await send(alice, body);
+    // The composer does not wait for the server: Alice's sends must be stored before Bob's, or the order
+    // below is a race between her requests and his retry.
+    await waitFor(async () => (await messageBodies(alice)).join('|') === ['before', ...whileAway].join('|'), { timeoutMs: WAIT_MS, what: "alice's messages stored" });
     await send(bob, 'typed offline');
     await waitFor(async () => (await messageBodies(bob, 'pending')).join() === 'typed offline', { timeoutMs: WAIT_MS, what: "bob's message shown as pending" });
 

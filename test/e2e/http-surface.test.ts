@@ -50,17 +50,19 @@ describe('HTTP surface', () => {
     const token = await tokenFor('chunked');
     const { createRoom } = await gqlData<{ createRoom: { id: string } }>(server.url, { token, query: 'mutation { createRoom(input: { name: "chunked" }) { id } }' });
     const roomId = createRoom.id;
-    // A valid sendMessage whose body streams past 1 MB in 64 KiB chunks: yoga's own limit is off (the HTTP
-    // server counts the bytes), so this is what keeps an unbounded upload out.
+    // A valid sendMessage whose body streams 20 MB in 64 KiB chunks: yoga's own limit is off (the HTTP
+    // server counts the bytes), so this is what keeps an unbounded upload out. 20 MB, not just over the
+    // limit: loopback buffers take a few MB before the client notices the cut.
+    const CHUNKS = 320;
     const head = `{"query":"mutation($r: ID!, $b: String!) { sendMessage(input: { roomId: $r, body: $b }) { seq } }","variables":{"r":"${roomId}","b":"`;
     const chunk = new TextEncoder().encode('y'.repeat(64 * 1024));
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => controller.enqueue(new TextEncoder().encode(head)),
       pull: (controller) => {
-        if (sent >= 40) return controller.close();
+        if (sent >= CHUNKS) return controller.close();
         sent += 1;
-        controller.enqueue(sent === 40 ? new TextEncoder().encode('"}}') : chunk);
+        controller.enqueue(sent === CHUNKS ? new TextEncoder().encode('"}}') : chunk);
       },
     });
     const outcome = await fetch(server.url, {
@@ -74,7 +76,7 @@ describe('HTTP surface', () => {
     );
     // The 413 races the cut: the client sees one or the other, never a 200.
     assert.ok(outcome.status === 413 ? outcome.code === 'PAYLOAD_TOO_LARGE' : outcome.code === 'connection cut', JSON.stringify(outcome));
-    assert.ok(sent < 40, `the server stopped reading after ~1 MB (${sent} of 40 chunks pulled)`);
+    assert.ok(sent < CHUNKS, `the server stopped reading long before the end (${sent} of ${CHUNKS} chunks pulled)`);
     const history = await gql<{ messages: { edges: unknown[] } }>(server.url, { token, query: 'query($r: ID!) { messages(roomId: $r, last: 5) { edges { cursor } } }', variables: { r: roomId } });
     assert.deepEqual(history.body.data?.messages.edges, [], 'nothing was sent'); // (depth 3: this server's MAX_QUERY_DEPTH)
   });
