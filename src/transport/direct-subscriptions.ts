@@ -5,7 +5,6 @@ import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
-import { pullIterator } from '../lib/pull-iterator.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 import type { FrameWriter } from './server-socket.js';
 import { textFrame } from './text-frames.js';
@@ -95,23 +94,108 @@ export interface DirectSubscription {
 export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
   const source = await createSourceEventStream(subscription.args);
   if (!isAsyncIterable(source)) return codeRequestErrors(source);
-  const events = source[Symbol.asyncIterator]();
-  const { socket, transport, operationId, groupKey, args, field, meter } = subscription;
-  const prefix = ownedBytes(`{"id":${JSON.stringify(operationId)},"type":"next","payload":`);
-  const frames = meter.frames;
-  const writer = frameWriterOf(socket);
-  // Each delivery adds only the envelope with this subscription's id around the shared payload bytes.
-  const send = (payload: Buffer): void => {
-    if (socket.readyState !== socket.OPEN) return;
-    frames.count += 1;
-    if (writer) writer.writeFrame(transport, textFrame([prefix, payload, FRAME_END]));
-    else socket.send(Buffer.concat([prefix, payload, FRAME_END]), { binary: false });
-  };
-  // Queued events (a replay, a burst the sink could not take) are written back to back: coalesced.
-  const sendQueued = (payload: Buffer): void => writeCoalesced(transport, () => send(payload));
-  meter.opened(field);
+  return new DirectStream(source[Symbol.asyncIterator](), subscription);
+};
 
-  const serialize = (item: unknown, result: ExecutionResult): Buffer => {
+type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
+
+/**
+ * One subscription's delivery, as the iterator graphql-ws holds. A class rather than a closure per step:
+ * every subscriber holds one, and methods on the prototype cost nothing per subscriber where closures
+ * cost a function object each (about 700 bytes per subscription in a heap snapshot).
+ */
+class DirectStream implements AsyncIterableIterator<never> {
+  private finished = false;
+  private readonly prefix: Buffer;
+  private readonly writer: FrameWriter | undefined;
+  private readonly frames: { count: number };
+
+  constructor(
+    private readonly events: AsyncIterator<unknown>,
+    private readonly subscription: DirectSubscription,
+  ) {
+    this.prefix = ownedBytes(`{"id":${JSON.stringify(subscription.operationId)},"type":"next","payload":`);
+    this.writer = frameWriterOf(subscription.socket);
+    this.frames = subscription.meter.frames;
+    subscription.meter.opened(subscription.field);
+    // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
+    (events as LiveSinkTarget)[attachLiveSink]?.call(events, (item) => this.deliverLive(item));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Never yields: frames are written here, and the iterator ends when the stream does. */
+  async next(): Promise<IteratorResult<never, undefined>> {
+    if (!this.finished) {
+      try {
+        await this.drive();
+      } finally {
+        await this.close();
+      }
+    }
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<never, undefined>> {
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<never, undefined>> {
+    await this.close();
+    throw error;
+  }
+
+  /**
+   * A live item, synchronously: from the cache, or executed now when every resolver on the way is
+   * synchronous (as ours are); otherwise false, and the stream queues the item for `drive`.
+   */
+  private deliverLive(item: unknown): boolean {
+    if (this.finished) return false;
+    let payload = this.cachedPayload(item);
+    if (payload === undefined) {
+      const result = execute({ ...this.subscription.args, rootValue: item });
+      if (result instanceof Promise) return false;
+      payload = this.serialize(item, result);
+    }
+    this.send(payload);
+    return true;
+  }
+
+  // Queued events (a replay, a burst the live path could not take) are written back to back, coalesced,
+  // and at the reader's pace.
+  private async drive(): Promise<void> {
+    const { events } = this;
+    const { socket, transport } = this.subscription;
+    for (let next = await events.next(); !next.done && !this.finished; next = await events.next()) {
+      const payload = await this.payloadFor(next.value);
+      if (this.finished || socket.readyState !== socket.OPEN) break;
+      writeCoalesced(transport, () => this.send(payload));
+      await whenFlushed(transport);
+    }
+  }
+
+  // Each delivery adds only the envelope with this subscription's id around the shared payload bytes.
+  private send(payload: Buffer): void {
+    const { socket, transport } = this.subscription;
+    if (socket.readyState !== socket.OPEN) return;
+    this.frames.count += 1;
+    if (this.writer) this.writer.writeFrame(transport, textFrame([this.prefix, payload, FRAME_END]));
+    else socket.send(Buffer.concat([this.prefix, payload, FRAME_END]), { binary: false });
+  }
+
+  private async payloadFor(item: unknown): Promise<Buffer> {
+    return this.cachedPayload(item) ?? this.serialize(item, await execute({ ...this.subscription.args, rootValue: item }));
+  }
+
+  private cachedPayload(item: unknown): Buffer | undefined {
+    const identity = sharedIdentity(item);
+    return identity ? payloadCache.get(identity)?.get(this.subscription.groupKey) : undefined;
+  }
+
+  private serialize(item: unknown, result: ExecutionResult): Buffer {
     const masked = maskResult(result);
     const payload = Buffer.from(JSON.stringify(masked));
     const identity = sharedIdentity(item);
@@ -119,56 +203,15 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
     if (identity && !masked.errors) {
       let byGroup = payloadCache.get(identity);
       if (!byGroup) payloadCache.set(identity, (byGroup = new Map()));
-      byGroup.set(groupKey, payload);
+      byGroup.set(this.subscription.groupKey, payload);
     }
     return payload;
-  };
-  const cachedPayload = (item: unknown): Buffer | undefined => {
-    const identity = sharedIdentity(item);
-    return identity ? payloadCache.get(identity)?.get(groupKey) : undefined;
-  };
-  const payloadFor = async (item: unknown): Promise<Buffer> => cachedPayload(item) ?? serialize(item, await execute({ ...args, rootValue: item }));
+  }
 
-  // Live items, synchronously: from the cache, or executed now when every resolver on the way is
-  // synchronous (as ours are); otherwise the stream queues the item for the loop below.
-  const sink: LiveSink = (item) => {
-    if (finished) return false;
-    let payload = cachedPayload(item);
-    if (payload === undefined) {
-      const result = execute({ ...args, rootValue: item });
-      if (result instanceof Promise) return false;
-      payload = serialize(item, result);
-    }
-    send(payload);
-    return true;
-  };
-  // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
-  const attach = (events as Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>)[attachLiveSink];
-  attach?.call(events, sink);
-
-  let finished = false;
-  const drive = async (): Promise<void> => {
-    for (let next = await events.next(); !next.done && !finished; next = await events.next()) {
-      const payload = await payloadFor(next.value);
-      if (finished || socket.readyState !== socket.OPEN) break;
-      sendQueued(payload);
-      await whenFlushed(transport);
-    }
-  };
-
-  const close = async () => {
-    if (!finished) meter.closed(field);
-    finished = true;
-    await events.return?.();
-  };
-  return pullIterator<never>(async () => {
-    if (!finished) {
-      try {
-        await drive();
-      } finally {
-        await close();
-      }
-    }
-    return { done: true, value: undefined };
-  }, close);
-};
+  // Idempotent: graphql-ws may return() while next() is still finishing.
+  private async close(): Promise<void> {
+    if (!this.finished) this.subscription.meter.closed(this.subscription.field);
+    this.finished = true;
+    await this.events.return?.();
+  }
+}
