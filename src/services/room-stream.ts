@@ -1,6 +1,5 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
 import type { Engine, MessageAddedEvent, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
-import { pullIterator } from '../lib/pull-iterator.js';
 
 /** Events a client may see; internal ones (membership, resync) never leave this module. */
 export type PublicRoomEvent = Exclude<RoomEventRecord, { kind: 'membership' | 'resync' }>;
@@ -51,39 +50,115 @@ export interface RoomStreamOptions {
  * they are safe because a message is in the log before it is published.
  */
 export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomStream> => {
-  const { engine, roomId, viewerId, kinds, maxBuffered } = options;
-  const catchUpPageSize = options.catchUpPageSize ?? 100;
-  const inbox: RoomEventRecord[] = [];
-  const ready: StreamItem[] = [];
-  let nextSeq = 0;
-  let catchingUp = false;
-  let done = false;
-  let wake: (() => void) | undefined;
-  let sink: LiveSink | undefined;
+  const stream = new LiveRoomStream(options);
+  await stream.start();
+  return stream;
+};
 
-  const signal = () => {
-    const resume = wake;
-    wake = undefined;
+// A class rather than closures over locals: every subscriber holds one, and prototype methods cost
+// nothing per subscriber where a closure costs a function object each.
+class LiveRoomStream implements RoomStream {
+  private readonly inbox: RoomEventRecord[] = [];
+  private readonly ready: StreamItem[] = [];
+  private readonly catchUpPageSize: number;
+  private nextSeq = 0;
+  private catchingUp = false;
+  private done = false;
+  private wake: (() => void) | undefined;
+  private sink: LiveSink | undefined;
+  private unsubscribe: Unsubscribe | undefined;
+  private finish: Promise<void> | undefined;
+
+  constructor(private readonly options: RoomStreamOptions) {
+    this.catchUpPageSize = options.catchUpPageSize ?? 100;
+  }
+
+  async start(): Promise<void> {
+    const { engine, roomId, kinds } = this.options;
+    // Subscribe before reading the head or history, or a message appended between the two is lost.
+    const unsubscribe = await engine.bus.subscribe(roomId, (event) => this.onEvent(event));
+    this.unsubscribe = unsubscribe;
+    try {
+      if (this.options.afterSeq === undefined) {
+        this.nextSeq = (await engine.messages.head(roomId)) + 1;
+      } else {
+        this.nextSeq = this.options.afterSeq + 1;
+        this.catchingUp = kinds.has('message');
+      }
+      if (this.options.snapshot) this.ready.push(...(await this.options.snapshot()));
+    } catch (error) {
+      await unsubscribe();
+      this.options.onClose?.();
+      throw error;
+    }
+  }
+
+  [attachLiveSink](sink: LiveSink): void {
+    this.sink = sink;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<StreamItem, undefined>> {
+    for (;;) {
+      if (this.done) return { done: true, value: undefined };
+      const item = this.ready.shift();
+      if (item) {
+        if (item.kind === 'error') await this.close();
+        return { done: false, value: item };
+      }
+      if (this.catchingUp) {
+        await this.catchUp();
+        continue;
+      }
+      const event = this.inbox.shift();
+      if (event) {
+        this.accept(event);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  async return(): Promise<IteratorResult<StreamItem, undefined>> {
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<StreamItem, undefined>> {
+    await this.close();
+    throw error;
+  }
+
+  private signal(): void {
+    const resume = this.wake;
+    this.wake = undefined;
     resume?.();
-  };
+  }
 
-  const onEvent = (event: RoomEventRecord) => {
-    if (done) return;
+  private onEvent(event: RoomEventRecord): void {
+    if (this.done) return;
+    const { kinds, viewerId, maxBuffered } = this.options;
     if (event.kind === 'resync') {
       // Whatever the engine may have missed is in the log: read it from where this stream is.
-      if (kinds.has('message')) catchingUp = true;
-      signal();
+      if (kinds.has('message')) this.catchingUp = true;
+      this.signal();
       return;
     }
     // Filtered on arrival so that a busy room costs an idle subscriber nothing it does not want.
-    if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind) || options.accepts?.(event) === false) return;
+    if (event.kind === 'membership' ? event.userId !== viewerId : !kinds.has(event.kind) || this.options.accepts?.(event) === false) return;
     // The hot path: a caught-up consumer parked on next() takes the next item synchronously, with no
     // queue, promise or wake-up in between. Anything out of order takes the queued path below.
-    if (sink && wake && !catchingUp && inbox.length === 0 && ready.length === 0 && event.kind !== 'membership') {
+    const { sink, inbox } = this;
+    if (sink && this.wake && !this.catchingUp && inbox.length === 0 && this.ready.length === 0 && event.kind !== 'membership') {
       if (event.kind !== 'message') {
         if (sink(event)) return;
-      } else if (event.message.seq === nextSeq && sink(event)) {
-        nextSeq += 1;
+      } else if (event.message.seq === this.nextSeq && sink(event)) {
+        this.nextSeq += 1;
         return;
       }
     }
@@ -93,100 +168,56 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomSt
       const droppedMessages = kept.length < inbox.length;
       inbox.length = 0;
       inbox.push(...kept);
-      if (droppedMessages) catchingUp = true;
+      if (droppedMessages) this.catchingUp = true;
       if (inbox.length >= maxBuffered) {
         inbox.length = 0;
-        ready.length = 0;
-        ready.push({ kind: 'error', error: new RoomcastError(ErrorCode.SlowConsumer, 'Subscriber fell too far behind; resume from the last cursor') });
+        this.ready.length = 0;
+        this.ready.push({ kind: 'error', error: new RoomcastError(ErrorCode.SlowConsumer, 'Subscriber fell too far behind; resume from the last cursor') });
       }
     }
     inbox.push(event);
-    signal();
-  };
-
-  // Subscribe before reading the head or history, or a message appended between the two is lost.
-  const unsubscribe: Unsubscribe = await engine.bus.subscribe(roomId, onEvent);
-  try {
-    if (options.afterSeq === undefined) {
-      nextSeq = (await engine.messages.head(roomId)) + 1;
-    } else {
-      nextSeq = options.afterSeq + 1;
-      catchingUp = kinds.has('message');
-    }
-    if (options.snapshot) ready.push(...(await options.snapshot()));
-  } catch (error) {
-    await unsubscribe();
-    options.onClose?.();
-    throw error;
+    this.signal();
   }
 
   // A live message keeps the bus's event object, which every subscriber of the room shares (payloads are
   // computed once per event object); a message read from the log gets a wrapper of its own.
-  const deliverMessage = (message: MessageRecord, liveEvent?: MessageAddedEvent) => {
-    if (message.seq < nextSeq) return;
-    if (message.seq > nextSeq) {
-      catchingUp = true;
+  private deliverMessage(message: MessageRecord, liveEvent?: MessageAddedEvent): void {
+    if (message.seq < this.nextSeq) return;
+    if (message.seq > this.nextSeq) {
+      this.catchingUp = true;
       return;
     }
-    nextSeq += 1;
-    ready.push(liveEvent ?? { kind: 'message', message });
-  };
+    this.nextSeq += 1;
+    this.ready.push(liveEvent ?? { kind: 'message', message });
+  }
 
-  const accept = (event: RoomEventRecord) => {
+  private accept(event: RoomEventRecord): void {
     if (event.kind === 'resync') return;
     if (event.kind === 'membership') {
-      if (options.roomIsPrivate && !event.member && event.userId === viewerId) {
-        ready.push({ kind: 'error', error: notFound('Room') });
+      if (this.options.roomIsPrivate && !event.member && event.userId === this.options.viewerId) {
+        this.ready.push({ kind: 'error', error: notFound('Room') });
       }
       return;
     }
-    if (!kinds.has(event.kind)) return;
-    if (event.kind === 'message') deliverMessage(event.message, event);
-    else ready.push(event);
-  };
+    if (!this.options.kinds.has(event.kind)) return;
+    if (event.kind === 'message') this.deliverMessage(event.message, event);
+    else this.ready.push(event);
+  }
 
-  const catchUp = async () => {
-    const page = await engine.messages.range(roomId, nextSeq, nextSeq + catchUpPageSize - 1);
-    for (const message of page) deliverMessage(message);
-    if (page.length < catchUpPageSize) catchingUp = false;
-  };
+  private async catchUp(): Promise<void> {
+    const { engine, roomId } = this.options;
+    const page = await engine.messages.range(roomId, this.nextSeq, this.nextSeq + this.catchUpPageSize - 1);
+    for (const message of page) this.deliverMessage(message);
+    if (page.length < this.catchUpPageSize) this.catchingUp = false;
+  }
 
-  let finish: Promise<void> | undefined;
-  const close = () => {
-    done = true;
-    signal();
-    if (!finish) {
-      options.onClose?.();
-      finish = unsubscribe();
+  private close(): Promise<void> {
+    this.done = true;
+    this.signal();
+    if (!this.finish) {
+      this.options.onClose?.();
+      this.finish = this.unsubscribe?.() ?? Promise.resolve();
     }
-    return finish;
-  };
-
-  const next = async (): Promise<IteratorResult<StreamItem, undefined>> => {
-    for (;;) {
-      if (done) return { done: true, value: undefined };
-      const item = ready.shift();
-      if (item) {
-        if (item.kind === 'error') await close();
-        return { done: false, value: item };
-      }
-      if (catchingUp) {
-        await catchUp();
-        continue;
-      }
-      const event = inbox.shift();
-      if (event) {
-        accept(event);
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  };
-  return Object.assign(pullIterator(next, close), {
-    [attachLiveSink](liveSink: LiveSink) {
-      sink = liveSink;
-    },
-  });
-};
+    return this.finish;
+  }
+}
