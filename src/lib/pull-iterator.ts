@@ -20,3 +20,27 @@ export const pullIterator = <T>(next: () => Promise<IteratorResult<T, undefined>
   };
   return iterator;
 };
+
+/**
+ * The same contract as a base class, for iterators that keep their state in fields (one per subscriber:
+ * prototype methods instead of a closure each). `return` and `throw` close; `close` must be idempotent.
+ */
+export abstract class ClosingIterator<T> implements AsyncIterableIterator<T> {
+  abstract next(): Promise<IteratorResult<T, undefined>>;
+
+  protected abstract close(): Promise<void>;
+
+  async return(): Promise<IteratorResult<T, undefined>> {
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
+    await this.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

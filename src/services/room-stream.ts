@@ -1,4 +1,5 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
+import { ClosingIterator } from '../lib/pull-iterator.js';
 import type { Engine, MessageAddedEvent, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
 
 /** Events a client may see; internal ones (membership, resync) never leave this module. */
@@ -57,7 +58,7 @@ export const openRoomStream = async (options: RoomStreamOptions): Promise<RoomSt
 
 // A class rather than closures over locals: every subscriber holds one, and prototype methods cost
 // nothing per subscriber where a closure costs a function object each.
-class LiveRoomStream implements RoomStream {
+class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
   private readonly inbox: RoomEventRecord[] = [];
   private readonly ready: StreamItem[] = [];
   private readonly catchUpPageSize: number;
@@ -70,6 +71,7 @@ class LiveRoomStream implements RoomStream {
   private finish: Promise<void> | undefined;
 
   constructor(private readonly options: RoomStreamOptions) {
+    super();
     this.catchUpPageSize = options.catchUpPageSize ?? 100;
   }
 
@@ -97,10 +99,6 @@ class LiveRoomStream implements RoomStream {
     this.sink = sink;
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
   async next(): Promise<IteratorResult<StreamItem, undefined>> {
     for (;;) {
       if (this.done) return { done: true, value: undefined };
@@ -122,16 +120,6 @@ class LiveRoomStream implements RoomStream {
         this.wake = resolve;
       });
     }
-  }
-
-  async return(): Promise<IteratorResult<StreamItem, undefined>> {
-    await this.close();
-    return { done: true, value: undefined };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<StreamItem, undefined>> {
-    await this.close();
-    throw error;
   }
 
   private signal(): void {
@@ -211,7 +199,7 @@ class LiveRoomStream implements RoomStream {
     if (page.length < this.catchUpPageSize) this.catchingUp = false;
   }
 
-  private close(): Promise<void> {
+  protected close(): Promise<void> {
     this.done = true;
     this.signal();
     if (!this.finish) {

@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
 import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
+import { ClosingIterator } from '../lib/pull-iterator.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 import type { FrameWriter } from './server-socket.js';
 import { textFrame } from './text-frames.js';
@@ -104,7 +105,7 @@ type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => 
  * every subscriber holds one, and methods on the prototype cost nothing per subscriber where closures
  * cost a function object each (about 700 bytes per subscription in a heap snapshot).
  */
-class DirectStream implements AsyncIterableIterator<never> {
+class DirectStream extends ClosingIterator<never> {
   private finished = false;
   private readonly prefix: Buffer;
   private readonly writer: FrameWriter | undefined;
@@ -114,16 +115,13 @@ class DirectStream implements AsyncIterableIterator<never> {
     private readonly events: AsyncIterator<unknown>,
     private readonly subscription: DirectSubscription,
   ) {
+    super();
     this.prefix = ownedBytes(`{"id":${JSON.stringify(subscription.operationId)},"type":"next","payload":`);
     this.writer = frameWriterOf(subscription.socket);
     this.frames = subscription.meter.frames;
     subscription.meter.opened(subscription.field);
     // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
     (events as LiveSinkTarget)[attachLiveSink]?.call(events, (item) => this.deliverLive(item));
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 
   /** Never yields: frames are written here, and the iterator ends when the stream does. */
@@ -136,16 +134,6 @@ class DirectStream implements AsyncIterableIterator<never> {
       }
     }
     return { done: true, value: undefined };
-  }
-
-  async return(): Promise<IteratorResult<never, undefined>> {
-    await this.close();
-    return { done: true, value: undefined };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<never, undefined>> {
-    await this.close();
-    throw error;
   }
 
   /**
@@ -209,7 +197,7 @@ class DirectStream implements AsyncIterableIterator<never> {
   }
 
   // Idempotent: graphql-ws may return() while next() is still finishing.
-  private async close(): Promise<void> {
+  protected async close(): Promise<void> {
     if (!this.finished) this.subscription.meter.closed(this.subscription.field);
     this.finished = true;
     await this.events.return?.();
