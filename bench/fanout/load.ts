@@ -1,5 +1,7 @@
 // The load generator, run in its own process by bench/fanout/run.ts: opens subscribers, reports when
-// they are all live, then (on "go" from stdin) publishes at a fixed total rate and measures delivery.
+// they are all live, then (on "go" from stdin) publishes at a fixed total rate and measures delivery; on
+// a second "go" it publishes at the same rate to a room nobody subscribed to, so that the runner can tell
+// what a publish costs on its own from what its deliveries cost.
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { percentiles } from '../stats.js';
@@ -21,6 +23,9 @@ interface LoadConfig {
   subscribeQuery: string;
   /** For graphql targets: a mutation with $roomId and $body. */
   publishQuery: string;
+  /** A room no subscriber is in, for the publish-only phase. */
+  silentRoom: string;
+  silentDurationMs: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
@@ -37,12 +42,18 @@ const subscribers: Subscriber[] = [];
 const sockets: WebSocket[] = [];
 const latencies: number[] = [];
 let deliveries = 0;
+// Deliveries in the publish-only phase, which has none if the silent room really has no subscriber.
+let strayDeliveries = 0;
 
 /** Bodies are `<phase>:<index>:<sent at ms>`; warm-up messages only prove the subscriber is live. */
 const onBody = (subscriber: Subscriber, body: string) => {
   const [phase, index, sentAt] = body.split(':');
   if (phase === 'warm') {
     subscriber.warm = true;
+    return;
+  }
+  if (phase === 'silent') {
+    strayDeliveries += 1;
     return;
   }
   const id = Number(index);
@@ -158,24 +169,37 @@ while (subscribers.some((s) => !s.warm)) {
 }
 say({ msg: 'subscribed', subscribers: subscribers.length });
 
-await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+const commands = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const awaitGo = async () => {
+  if ((await commands.next()).done) process.exit(1);
+};
+
+/** Publishes at the configured total rate for `durationMs`; the room of message i is `roomOf(i)`. */
+const publishAtRate = async (durationMs: number, phase: string, roomOf: (index: number) => string) => {
+  const intervalMs = 1_000 / config.ratePerSecond;
+  const started = now();
+  let index = 0;
+  const inFlight: Promise<void>[] = [];
+  while (now() - started < durationMs) {
+    const due = started + index * intervalMs;
+    if (due > now()) await sleep(due - now());
+    inFlight.push(publish(roomOf(index), `${phase}:${index}:${now()}`));
+    index += 1;
+  }
+  await Promise.all(inFlight);
+  return { published: index, seconds: (now() - started) / 1_000 };
+};
+
+await awaitGo();
 
 // The measured phase: messages round-robin over rooms at a fixed total rate.
 const expectedByRoom = new Map<string, number[]>();
-const intervalMs = 1_000 / config.ratePerSecond;
-const started = now();
-let index = 0;
-const inFlight: Promise<void>[] = [];
-while (now() - started < config.durationMs) {
-  const due = started + index * intervalMs;
-  if (due > now()) await sleep(due - now());
-  const roomId = config.rooms[index % config.rooms.length] ?? '';
-  expectedByRoom.set(roomId, [...(expectedByRoom.get(roomId) ?? []), index]);
-  inFlight.push(publish(roomId, `m:${index}:${now()}`));
-  index += 1;
-}
-await Promise.all(inFlight);
-const publishSeconds = (now() - started) / 1_000;
+const roomOf = (index: number) => config.rooms[index % config.rooms.length] ?? '';
+const { published: index, seconds: publishSeconds } = await publishAtRate(config.durationMs, 'm', (i) => {
+  const roomId = roomOf(i);
+  expectedByRoom.set(roomId, [...(expectedByRoom.get(roomId) ?? []), i]);
+  return roomId;
+});
 const expectedDeliveries = subscribers.reduce((sum, s) => sum + (expectedByRoom.get(s.roomId)?.length ?? 0), 0);
 const drainDeadline = Date.now() + 10_000;
 while (deliveries < expectedDeliveries && Date.now() < drainDeadline) await sleep(20);
@@ -196,5 +220,10 @@ say({
   duplicated,
   latencyMs: percentiles(latencies),
 });
+
+await awaitGo();
+const silent = await publishAtRate(config.silentDurationMs, 'silent', () => config.silentRoom);
+await sleep(200);
+say({ msg: 'silent-done', published: silent.published, strayDeliveries });
 for (const socket of sockets) socket.terminate();
 process.exit(0);

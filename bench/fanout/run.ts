@@ -122,7 +122,22 @@ interface LoadResult {
 }
 
 /** One target's figures; CPU is split into user space and kernel (mostly socket writes) to show where it goes. */
-type Row = LoadResult & { cpuMicrosPerDelivery: number; userMicrosPerDelivery: number; kernelMicrosPerDelivery: number; rssBytesPerConnection: number };
+type Row = LoadResult & {
+  cpuMicrosPerDelivery: number;
+  userMicrosPerDelivery: number;
+  kernelMicrosPerDelivery: number;
+  rssBytesPerConnection: number;
+  /** Server CPU per message published, at the same rate, to a room nobody subscribed to (idle upkeep included). */
+  publishAloneMicros: number;
+  /** What each delivery adds on top of its publish: (CPU of the measured phase − its publishes alone) / deliveries. */
+  marginalMicrosPerDelivery: number;
+};
+
+// The publish-only phase: long enough that /proc's 10 ms ticks stay small next to what it measures.
+const silentDurationMs = Math.max(3_000, durationMs / 2);
+const cpuOf = (pids: number[]) => pids.map(cpuTimes);
+const spentMicros = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof cpuOf>, field: 'userMicros' | 'kernelMicros') =>
+  after.reduce((sum, end, index) => sum + end[field] - (before[index]?.[field] ?? 0), 0);
 
 /** Runs the load generator against one target; measures the server processes around it. */
 const runLoad = async (options: {
@@ -133,7 +148,8 @@ const runLoad = async (options: {
   window?: { open(): Promise<void>; close(): Promise<void> };
 }): Promise<Row> => {
   const rssBefore = rssBytes(options.rssPid);
-  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify({ subscribers, ratePerSecond, durationMs, publishOver, publishWsUrl: options.load['wsUrl'], ...options.load })], {
+  const config = { subscribers, ratePerSecond, durationMs, publishOver, publishWsUrl: options.load['wsUrl'], silentDurationMs, ...options.load };
+  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify(config)], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -146,32 +162,47 @@ const runLoad = async (options: {
   await next(); // subscribed
   const rssAfter = rssBytes(options.rssPid);
   await options.window?.open();
-  const cpuBefore = options.serverPids.map(cpuTimes);
+  const cpuBefore = cpuOf(options.serverPids);
   load.stdin!.write('go\n');
   const result = (await next()) as unknown as LoadResult;
-  const cpuAfter = options.serverPids.map(cpuTimes);
+  const cpuAfter = cpuOf(options.serverPids);
   await options.window?.close();
+  load.stdin!.write('go\n');
+  const silent = (await next()) as { published: number; strayDeliveries: number };
+  const cpuAfterSilent = cpuOf(options.serverPids);
   children.delete(load);
-  const spent = (field: 'userMicros' | 'kernelMicros') =>
-    cpuAfter.reduce((sum, after, index) => sum + after[field] - (cpuBefore[index]?.[field] ?? 0), 0) / Math.max(1, result.deliveries);
-  const userMicrosPerDelivery = spent('userMicros');
-  const kernelMicrosPerDelivery = spent('kernelMicros');
+  if (silent.strayDeliveries > 0) throw new Error(`${silent.strayDeliveries} deliveries from the room nobody subscribed to`);
+  const deliveries = Math.max(1, result.deliveries);
+  const userMicrosPerDelivery = spentMicros(cpuBefore, cpuAfter, 'userMicros') / deliveries;
+  const kernelMicrosPerDelivery = spentMicros(cpuBefore, cpuAfter, 'kernelMicros') / deliveries;
+  const publishAloneMicros =
+    (spentMicros(cpuAfter, cpuAfterSilent, 'userMicros') + spentMicros(cpuAfter, cpuAfterSilent, 'kernelMicros')) / Math.max(1, silent.published);
+  const cpuMicrosPerDelivery = userMicrosPerDelivery + kernelMicrosPerDelivery;
   return {
     ...result,
-    cpuMicrosPerDelivery: userMicrosPerDelivery + kernelMicrosPerDelivery,
+    cpuMicrosPerDelivery,
     userMicrosPerDelivery,
     kernelMicrosPerDelivery,
     rssBytesPerConnection: (rssAfter - rssBefore) / subscribers,
+    publishAloneMicros,
+    marginalMicrosPerDelivery: (cpuMicrosPerDelivery * deliveries - publishAloneMicros * result.published) / deliveries,
   };
 };
 
-const graphqlLoad = (port: number, rooms: string[], token: string | undefined, flavour: 'roomcast' | 'yoga') => ({
+/** The rooms subscribers spread over, and one more that nobody subscribes to (the publish-only phase). */
+interface Rooms {
+  rooms: string[];
+  silentRoom: string;
+}
+
+const graphqlLoad = (port: number, { rooms, silentRoom }: Rooms, token: string | undefined, flavour: 'roomcast' | 'yoga') => ({
   protocol: 'graphql',
   publish: 'graphql',
   wsUrl: `ws://127.0.0.1:${port}/graphql`,
   publishUrl: `http://127.0.0.1:${port}/graphql`,
   token,
   rooms,
+  silentRoom,
   subscribeQuery: 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { seq body } }',
   publishQuery:
     flavour === 'roomcast'
@@ -179,9 +210,9 @@ const graphqlLoad = (port: number, rooms: string[], token: string | undefined, f
       : 'mutation($roomId: ID!, $body: String!) { sendMessage(roomId: $roomId, body: $body) { seq } }',
 });
 
-const createRooms = async (port: number, token: string) => {
+const createRooms = async (port: number, token: string): Promise<Rooms> => {
   const ids: string[] = [];
-  for (let i = 0; i < roomCount; i++) {
+  for (let i = 0; i <= roomCount; i++) {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -190,21 +221,21 @@ const createRooms = async (port: number, token: string) => {
     const body = (await response.json()) as { data: { createRoom: { id: string } } };
     ids.push(body.data.createRoom.id);
   }
-  return ids;
+  return { rooms: ids.slice(0, roomCount), silentRoom: ids[roomCount] ?? '' };
 };
 
 await buildTargets();
 const results: Record<string, unknown> = {};
 const targets = (values.targets ?? '').split(',');
 const token = await signToken({ secret: SECRET, userId: 'bench', expiresInSec: 3_600 });
-const plainRooms = Array.from({ length: roomCount }, (_, i) => `room-${i}`);
+const plainRooms: Rooms = { rooms: Array.from({ length: roomCount }, (_, i) => `room-${i}`), silentRoom: 'room-silent' };
 
 if (targets.includes('raw')) {
   const server = await startProcess(RAW_ENTRY);
   results['raw'] = await runLoad({
     serverPids: [server.pid],
     rssPid: server.pid,
-    load: { protocol: 'raw', publish: 'raw', wsUrl: `ws://127.0.0.1:${server.port}/`, publishUrl: `http://127.0.0.1:${server.port}/publish`, rooms: plainRooms, subscribeQuery: '', publishQuery: '' },
+    load: { protocol: 'raw', publish: 'raw', wsUrl: `ws://127.0.0.1:${server.port}/`, publishUrl: `http://127.0.0.1:${server.port}/publish`, ...plainRooms, subscribeQuery: '', publishQuery: '' },
   });
   await stop(server.child);
   console.log('raw', JSON.stringify(results['raw']));
@@ -259,25 +290,36 @@ if (targets.includes('redis')) {
 }
 
 const raw = results['raw'] as Row | undefined;
+const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
 const line = (name: string, key: string) => {
-  const row = results[key] as Row | undefined;
-  if (!row) return '';
-  const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
+  const row = results[key] as Row;
   return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.userMicrosPerDelivery, 1)} / ${round(row.kernelMicrosPerDelivery, 1)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
 };
+const splitLine = (name: string, key: string) => {
+  const row = results[key] as Row;
+  return `| ${name} | ${round(row.publishAloneMicros, 0)}${ratio(row.publishAloneMicros, raw?.publishAloneMicros)} | ${round(row.marginalMicrosPerDelivery, 1)}${ratio(row.marginalMicrosPerDelivery, raw?.marginalMicrosPerDelivery)} |`;
+};
+const TARGET_NAMES: [string, string][] = [
+  ['raw `ws` broadcast (the limit)', 'raw'],
+  ['stock yoga + graphql-ws + createPubSub', 'yoga'],
+  ['Roomcast, memory engine', 'memory'],
+  ['Roomcast, Redis, 2 instances', 'redis'],
+];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+const present = TARGET_NAMES.filter(([, key]) => results[key] !== undefined);
 const table = [
   `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s, published over ${publishOver === 'ws' ? 'one WebSocket' : 'HTTP'}; ${machine}.`,
   '',
   '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | RSS KB per idle connection (× raw) |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  line('raw `ws` broadcast (the limit)', 'raw'),
-  line('stock yoga + graphql-ws + createPubSub', 'yoga'),
-  line('Roomcast, memory engine', 'memory'),
-  line('Roomcast, Redis, 2 instances', 'redis'),
-]
-  .filter((row) => row !== '')
-  .join('\n');
+  ...present.map(([name, key]) => line(name, key)),
+  '',
+  `Where the CPU goes: each target then took ${silentDurationMs / 1000} s of publishes at the same rate to a room nobody subscribed to. A delivery's marginal cost is what the measured phase spent beyond that many publishes alone, per delivery.`,
+  '',
+  '| target | server CPU µs per publish alone (× raw) | marginal server CPU µs per delivery (× raw) |',
+  '| --- | --- | --- |',
+  ...present.map(([name, key]) => splitLine(name, key)),
+].join('\n');
 const extras = [
   results['redis'] ? `Redis commands per published message: ${(results['redis'] as { redisCommandsPerPublish: number }).redisCommandsPerPublish}` : '',
   results['resume'] ? `Resume: ${JSON.stringify(results['resume'])}` : '',
