@@ -197,7 +197,9 @@ const expectedByRoom = new Map<string, number[]>();
 const roomOf = (index: number) => config.rooms[index % config.rooms.length] ?? '';
 const { published: index, seconds: publishSeconds } = await publishAtRate(config.durationMs, 'm', (i) => {
   const roomId = roomOf(i);
-  expectedByRoom.set(roomId, [...(expectedByRoom.get(roomId) ?? []), i]);
+  const expected = expectedByRoom.get(roomId);
+  if (expected) expected.push(i);
+  else expectedByRoom.set(roomId, [i]);
   return roomId;
 });
 const expectedDeliveries = subscribers.reduce((sum, s) => sum + (expectedByRoom.get(s.roomId)?.length ?? 0), 0);

@@ -136,8 +136,11 @@ type Row = LoadResult & {
 // The publish-only phase: long enough that /proc's 10 ms ticks stay small next to what it measures.
 const silentDurationMs = Math.max(3_000, durationMs / 2);
 const cpuOf = (pids: number[]) => pids.map(cpuTimes);
-const spentMicros = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof cpuOf>, field: 'userMicros' | 'kernelMicros') =>
-  after.reduce((sum, end, index) => sum + end[field] - (before[index]?.[field] ?? 0), 0);
+/** User and kernel CPU the processes spent between two readings, summed over them. */
+const spentBetween = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof cpuOf>) => {
+  const sum = (field: 'userMicros' | 'kernelMicros') => after.reduce((total, end, index) => total + end[field] - (before[index]?.[field] ?? 0), 0);
+  return { userMicros: sum('userMicros'), kernelMicros: sum('kernelMicros') };
+};
 
 /** Runs the load generator against one target; measures the server processes around it. */
 const runLoad = async (options: {
@@ -173,10 +176,11 @@ const runLoad = async (options: {
   children.delete(load);
   if (silent.strayDeliveries > 0) throw new Error(`${silent.strayDeliveries} deliveries from the room nobody subscribed to`);
   const deliveries = Math.max(1, result.deliveries);
-  const userMicrosPerDelivery = spentMicros(cpuBefore, cpuAfter, 'userMicros') / deliveries;
-  const kernelMicrosPerDelivery = spentMicros(cpuBefore, cpuAfter, 'kernelMicros') / deliveries;
-  const publishAloneMicros =
-    (spentMicros(cpuAfter, cpuAfterSilent, 'userMicros') + spentMicros(cpuAfter, cpuAfterSilent, 'kernelMicros')) / Math.max(1, silent.published);
+  const measured = spentBetween(cpuBefore, cpuAfter);
+  const publishing = spentBetween(cpuAfter, cpuAfterSilent);
+  const userMicrosPerDelivery = measured.userMicros / deliveries;
+  const kernelMicrosPerDelivery = measured.kernelMicros / deliveries;
+  const publishAloneMicros = (publishing.userMicros + publishing.kernelMicros) / Math.max(1, silent.published);
   const cpuMicrosPerDelivery = userMicrosPerDelivery + kernelMicrosPerDelivery;
   return {
     ...result,
