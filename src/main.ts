@@ -2,9 +2,12 @@
 import { constants } from 'node:os';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { createMemoryEngine } from './engine/memory/memory-engine.js';
-import { createRedisEngine } from './engine/redis/redis-engine.js';
-import type { Engine } from './engine/types.js';
+import { composeEngine } from './engine/compose-engine.js';
+import { createMemoryRealtime } from './engine/memory/memory-realtime.js';
+import { createMemoryStore } from './engine/memory/memory-store.js';
+import { createPostgresStore } from './engine/postgres/postgres-store.js';
+import { createRedisRealtime } from './engine/redis/redis-realtime.js';
+import type { Engine, Realtime, Store } from './engine/types.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
@@ -34,20 +37,43 @@ if (config.usingDevSecret) {
   logger.warn('JWT_SECRET is not set: using the public development secret. Never do this in production.');
 }
 
-const createEngine = async (): Promise<Engine> => {
+// The topologies of the contract: nothing set, all in this process; DATABASE_URL, a durable single
+// instance; DATABASE_URL + REDIS_URL, many instances as one server (REDIS_URL alone is refused by config).
+const createStore = async (): Promise<Store> => {
+  if (config.databaseUrl === undefined) return createMemoryStore();
+  return createPostgresStore({
+    url: config.databaseUrl,
+    poolSize: config.database.poolSize,
+    connectTimeoutMs: config.database.timeoutMs,
+    statementTimeoutMs: config.database.timeoutMs,
+    timerPollMs: config.database.timerPollMs,
+    onError: engineFailed('postgres store', 'warn'),
+  });
+};
+
+const createRealtime = async (): Promise<Realtime> => {
   if (config.redisUrl === undefined) {
-    return createMemoryEngine({ onListenerError: engineFailed('room listener failed', 'error'), onFanout: metrics.fannedOut });
+    return createMemoryRealtime({ onListenerError: engineFailed('room listener failed', 'error'), onFanout: metrics.fannedOut });
   }
-  return createRedisEngine({
+  return createRedisRealtime({
     url: config.redisUrl,
     keyPrefix: config.redis.keyPrefix,
     clock: systemClock,
     presenceGraceMs: config.limits.presenceGraceMs,
     presenceTtlMs: config.redis.presenceTtlMs,
-    timerPollMs: config.redis.timerPollMs,
-    onError: engineFailed('redis engine', 'warn'),
+    onError: engineFailed('redis realtime', 'warn'),
     onFanout: metrics.fannedOut,
   });
+};
+
+const createEngine = async (): Promise<Engine> => {
+  const store = await createStore();
+  try {
+    return composeEngine(store, await createRealtime());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 };
 
 const engine = await createEngine().catch((error: unknown) => {

@@ -21,10 +21,11 @@ export const testFiles = [
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
   'test/unit/freshness.test.ts',
-  // one engine contract, every engine
-  'test/contract/memory.test.ts',
-  'test/contract/redis.test.ts',
-  'test/contract/redis-engine.test.ts',
+  // one contract per half of the engine, every implementation
+  'test/contract/memory-store.test.ts',
+  'test/contract/memory-realtime.test.ts',
+  'test/contract/redis-realtime.test.ts',
+  'test/contract/redis-realtime-specific.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
   'test/e2e/token-expiry.test.ts',
@@ -44,7 +45,13 @@ export const testFiles = [
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
-  // several server processes on one real redis-server
+  // PostgreSQL as the store of record: durability, outages, access patterns at scale
+  'test/e2e/cursors.test.ts',
+  'test/e2e/timer-bounds.test.ts',
+  'test/e2e/postgres-durability.test.ts',
+  'test/e2e/postgres-outage.test.ts',
+  'test/e2e/postgres-scale.test.ts',
+  // several server processes on one PostgreSQL and one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
   'test/e2e/rate-limits.test.ts',

@@ -44,7 +44,12 @@ export const EnvSchema = z
     PORT: int(0, 65535, 4000),
     HOST: z.string().min(1).default('127.0.0.1'),
     JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }).optional(),
+    DATABASE_POOL_SIZE: int(1, 1_000, 10),
+    DATABASE_TIMEOUT_MS: int(100, 60_000, 5_000),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
+    HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(100_000).optional(),
+    ENDED_TIMER_RETENTION_MS: int(0, 30 * 24 * 3_600_000, 3_600_000),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     MAX_QUERY_DEPTH: int(2, 50, 10),
     MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
@@ -83,8 +88,11 @@ export interface Config {
   readonly jwtSecret: string;
   /** True when JWT_SECRET was not set and the public development secret is in use. */
   readonly usingDevSecret: boolean;
+  readonly databaseUrl: string | undefined;
+  /** With DATABASE_URL: the pool, the bound on connecting and on each statement, and how often timers are polled. */
+  readonly database: Readonly<{ poolSize: number; timeoutMs: number; timerPollMs: number }>;
   readonly redisUrl: string | undefined;
-  readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number; timerPollMs: number }>;
+  readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number }>;
   readonly logLevel: Env['LOG_LEVEL'];
   /** From SIGTERM/SIGINT to a forced exit. */
   readonly shutdownTimeoutMs: number;
@@ -106,6 +114,9 @@ export interface Config {
     typingTtlMs: number;
     keepAliveMs: number;
     writeBudgets: WriteBudgets;
+    /** Messages older than this are deleted; undefined keeps everything. */
+    historyRetentionMs: number | undefined;
+    endedTimerRetentionMs: number;
     /** graphql-ws sockets plus SSE streams one user may hold on one instance. */
     maxConnectionsPerUser: number;
     maxSubscriptionsPerConnection: number;
@@ -134,6 +145,11 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   if (present['NODE_ENV'] === 'production' && present['JWT_SECRET'] === undefined) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
+  if (present['REDIS_URL'] !== undefined && present['DATABASE_URL'] === undefined) {
+    problems.push(
+      'REDIS_URL: set DATABASE_URL too. Redis carries only live delivery, presence and limits; rooms and messages need a store that every instance shares (PostgreSQL), or each instance would have its own history',
+    );
+  }
   if (parsed.success && parsed.data.DEFAULT_PAGE_SIZE > parsed.data.MAX_PAGE_SIZE) {
     problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
   }
@@ -145,8 +161,10 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     host: e.HOST,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     usingDevSecret: e.JWT_SECRET === undefined,
+    databaseUrl: e.DATABASE_URL,
+    database: Object.freeze({ poolSize: e.DATABASE_POOL_SIZE, timeoutMs: e.DATABASE_TIMEOUT_MS, timerPollMs: e.TIMER_POLL_MS }),
     redisUrl: e.REDIS_URL,
-    redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS, timerPollMs: e.TIMER_POLL_MS }),
+    redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
@@ -170,6 +188,8 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
         timers: e.RATE_LIMIT_TIMERS,
         rooms: e.RATE_LIMIT_ROOMS,
       }),
+      historyRetentionMs: e.HISTORY_RETENTION_DAYS === undefined ? undefined : e.HISTORY_RETENTION_DAYS * 86_400_000,
+      endedTimerRetentionMs: e.ENDED_TIMER_RETENTION_MS,
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       connectionAttempts: Object.freeze(e.RATE_LIMIT_CONNECTIONS),

@@ -1,6 +1,12 @@
-// The engine is everything that must be shared between instances: stored state and the room bus.
-// The memory engine (one process) and the Redis engine (many) implement this interface and are held
-// to the same guarantees by one contract suite (test/contract/engine-contract.ts).
+// The engine is everything that must be shared between instances, in two halves:
+// - the Store holds durable records (users, rooms, memberships, messages, read pointers, timer state):
+//   memory (one process, lost on exit) or PostgreSQL (survives every process);
+// - the Realtime half carries what is live (the room bus, presence, typing, rate limits):
+//   memory (one process) or Redis (many instances as one server).
+// Each pair is held to the same guarantees by one contract suite (test/contract/store-contract.ts and
+// test/contract/realtime-contract.ts). A write is committed to the Store first and published on the bus
+// after: a subscriber that sees a message can always read it back, and one that missed a publish finds
+// the message in the Store by its seq.
 
 export interface UserRecord {
   readonly id: string;
@@ -12,10 +18,8 @@ export interface RoomRecord {
   readonly name: string;
   readonly private: boolean;
   readonly ownerId: string;
-  /** In join order; the owner first. */
-  readonly memberIds: readonly string[];
   readonly createdAt: number;
-  /** Creation order across the engine, 1, 2, 3 …; rooms are listed by it. */
+  /** Creation order across the store, increasing (not necessarily dense); rooms are listed by it. */
   readonly ordinal: number;
 }
 
@@ -24,6 +28,7 @@ export interface NewRoom {
   readonly name: string;
   readonly private: boolean;
   readonly ownerId: string;
+  /** Members besides the owner (the owner is always a member). */
   readonly memberIds: readonly string[];
   readonly createdAt: number;
 }
@@ -51,7 +56,7 @@ export interface NewMessage {
 
 export interface AppendResult {
   readonly message: MessageRecord;
-  /** False when `clientId` matched an earlier message of the same author: nothing was stored or published. */
+  /** False when `clientId` matched an earlier message of the same author: nothing new was stored. */
   readonly created: boolean;
 }
 
@@ -88,6 +93,8 @@ export interface TimerRecord {
   readonly nextDueAt: number | null;
   /** Bumped by every change and tick; lets transitions compare-and-set and streams drop duplicates. */
   readonly version: number;
+  /** Epoch ms when the timer became STOPPED or FINISHED, else null; ended timers are purged after a while. */
+  readonly endedAt: number | null;
 }
 
 export interface TimerChangedEvent {
@@ -168,16 +175,27 @@ export interface UserStore {
   getMany(ids: readonly string[]): Promise<Map<string, UserRecord>>;
 }
 
+/**
+ * Rooms and memberships. Memberships are records of their own (never a list inside the room), so that
+ * joining a room of 100,000 members costs what joining an empty one does, and a membership check reads
+ * one record.
+ */
 export interface RoomStore {
+  /** Stores the room; the owner and `memberIds` become members, the owner first. */
   create(room: NewRoom): Promise<RoomRecord>;
   get(roomId: string): Promise<RoomRecord | undefined>;
+  isMember(roomId: string, userId: string): Promise<boolean>;
+  /** Member ids in join order (the owner first), at most `limit`. */
+  members(roomId: string, limit: number): Promise<string[]>;
   /** Adds a member (no-op if present); undefined if the room does not exist. */
   addMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
   /** Removes a member (no-op if absent); undefined if the room does not exist. */
   removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
   /**
    * Rooms the viewer may see (public ones and private ones they belong to), by ascending ordinal,
-   * starting after `afterOrdinal`; `hasMore` says whether more visible rooms follow.
+   * starting after `afterOrdinal`; `hasMore` says whether more visible rooms follow. Costs O(limit):
+   * the viewer's own rooms and the directory of public rooms are read in order and merged, so other
+   * users' private rooms are never scanned.
    */
   listVisible(query: { viewerId: string; afterOrdinal: number; limit: number }): Promise<{
     rooms: RoomRecord[];
@@ -185,18 +203,32 @@ export interface RoomStore {
   }>;
 }
 
-export interface MessageLog {
+/** Where a room's history starts and ends. */
+export interface LogBounds {
+  /** The highest `seq` of the room; 0 when it has no messages. */
+  readonly head: number;
+  /** Messages with `seq <= prunedThrough` were deleted by retention; 0 when none were. */
+  readonly prunedThrough: number;
+}
+
+export interface MessageStore {
   /**
    * In one atomic step per room: if `clientId` is set and this author already sent it in this room, return
-   * that message (`created: false`); otherwise take the next `seq` (1, 2, 3 …, no gaps), store the message
-   * and publish `MessageAdded` on the room topic. A message is in the log before any subscriber sees it,
-   * and subscribers see a room's messages in `seq` order.
+   * that message (`created: false`); otherwise take the next `seq` (1, 2, 3 …, no gaps, none repeated, also
+   * across instances) and store the message. Commits before it resolves and publishes nothing: the
+   * caller publishes after. `NOT_FOUND` when the room does not exist.
    */
   append(message: NewMessage): Promise<AppendResult>;
-  /** The highest `seq` of the room; 0 when it has no messages. */
+  /** The highest `seq` of the room; 0 when it has no messages (or no such room). */
   head(roomId: string): Promise<number>;
-  /** Messages with `fromSeq <= seq <= toSeq`, ascending. */
+  bounds(roomId: string): Promise<LogBounds>;
+  /** Messages with `fromSeq <= seq <= toSeq` that are still kept, ascending. */
   range(roomId: string, fromSeq: number, toSeq: number): Promise<MessageRecord[]>;
+  /**
+   * Retention: deletes up to `limit` messages created before `beforeMs` (oldest first, per room) and
+   * moves each touched room's `prunedThrough`; returns how many were deleted.
+   */
+  deleteOlderThan(beforeMs: number, limit: number): Promise<number>;
 }
 
 export interface DueTimer {
@@ -204,27 +236,64 @@ export interface DueTimer {
   readonly dueAt: number;
 }
 
+/**
+ * Timer state, and the schedule of what is due when (`TimerRecord.nextDueAt`). The schedule lives with
+ * the records so that it survives whatever the records survive: a store that outlives the process
+ * keeps running timers running.
+ */
 export interface TimerStore {
   /**
-   * Atomically: unless the room already has `maxActive` RUNNING or PAUSED timers, store the timer, set its
-   * first due time and publish `event`. Returns false (and changes nothing) at the limit.
+   * Atomically: unless the room already has `maxActive` RUNNING or PAUSED timers, store the timer (due at
+   * its `nextDueAt`). Returns false (and changes nothing) at the limit. Costs O(1) in ended timers.
    */
-  create(timer: TimerRecord, dueAt: number | null, event: TimerChangedEvent, maxActive: number): Promise<boolean>;
+  create(timer: TimerRecord, maxActive: number): Promise<boolean>;
   get(timerId: string): Promise<TimerRecord | undefined>;
-  /** The room's timers, oldest first. */
-  listByRoom(roomId: string): Promise<TimerRecord[]>;
+  /** The room's newest `limit` timers, oldest first. */
+  listByRoom(roomId: string, limit: number): Promise<TimerRecord[]>;
   /**
-   * Compare-and-set: if the stored timer still has `expectedVersion`, store `next`, set its due time
-   * (null: nothing more is due) and publish `event`, all in one step; otherwise change nothing and return
-   * false. This is how a tick or a finish is emitted exactly once when many schedulers race.
+   * Compare-and-set: if the stored timer still has `expectedVersion`, store `next` (due at its
+   * `nextDueAt`; null: nothing more is due); otherwise change nothing and return false. This is how a
+   * tick or a finish is emitted exactly once when many schedulers race.
    */
-  transition(next: TimerRecord, expectedVersion: number, dueAt: number | null, event: TimerChangedEvent): Promise<boolean>;
+  transition(next: TimerRecord, expectedVersion: number): Promise<boolean>;
   /** Timers whose due time is at or before `nowMs`, earliest first, at most `limit`. */
   due(nowMs: number, limit: number): Promise<DueTimer[]>;
-  /** The earliest due time of any timer, if any is due at all. */
-  nextDueAt(): Promise<number | undefined>;
-  /** How many timers are RUNNING across the engine (each has one due time in the schedule); for metrics. */
+  /** The earliest due time of any timer (after `afterMs`, when given), if any is due at all. */
+  nextDueAt(afterMs?: number): Promise<number | undefined>;
+  /** How many timers are RUNNING across the store; for metrics. */
   countRunning(): Promise<number>;
+  /** Deletes up to `limit` timers that ended before `endedBeforeMs`; returns how many. */
+  purgeEnded(endedBeforeMs: number, limit: number): Promise<number>;
+}
+
+/** Read pointers, one per user per room, that only move forward. */
+export interface ReceiptStore {
+  /** Moves the user's pointer to `receipt.seq` if that is further than where it is. Returns it as it is afterwards. */
+  advance(receipt: ReceiptRecord): Promise<{ receipt: ReceiptRecord; moved: boolean }>;
+  get(roomId: string, userId: string): Promise<ReceiptRecord | undefined>;
+}
+
+/** The durable half of the engine. */
+export interface Store {
+  readonly kind: 'memory' | 'postgres';
+  /**
+   * Names this store's history. Cursors carry it, so a store that lost its data (or the memory store of
+   * an earlier process) never gives an old cursor a new meaning.
+   */
+  readonly epoch: string;
+  /**
+   * Set when other processes share the store: each timer scheduler then also polls the schedule this
+   * often, so a timer whose instance died carries on from a live one.
+   */
+  readonly timerPollMs?: number;
+  readonly users: UserStore;
+  readonly rooms: RoomStore;
+  readonly messages: MessageStore;
+  readonly timers: TimerStore;
+  readonly receipts: ReceiptStore;
+  /** Resolves when the store answers; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -255,16 +324,6 @@ export interface TypingStore {
   list(roomId: string, nowMs: number): Promise<string[]>;
 }
 
-/** Read pointers, one per user per room, that only move forward. */
-export interface ReceiptStore {
-  /**
-   * Moves the user's pointer to `receipt.seq` if that is further than where it is, and then publishes
-   * `ReadReceiptAdded`. Returns the pointer as it is afterwards and whether it moved.
-   */
-  advance(receipt: ReceiptRecord): Promise<{ receipt: ReceiptRecord; moved: boolean }>;
-  get(roomId: string, userId: string): Promise<ReceiptRecord | undefined>;
-}
-
 /** A budget of `points` calls per key per window of `durationSec`. */
 export interface RateLimitRule {
   readonly name: string;
@@ -286,30 +345,34 @@ export interface RoomBus {
   publish(roomId: string, event: RoomEventRecord): Promise<void>;
   /**
    * Calls `listener` for each event of the room, in publish order, until unsubscribed. Listeners must be
-   * cheap and must not throw. Each instance holds one engine-level subscription per room, shared by all
-   * of its local listeners, and only rooms with listeners wake the instance.
+   * cheap and must not throw. Each instance holds one subscription per room, shared by all of its local
+   * listeners, and only rooms with listeners wake the instance. When the bus may have missed events (its
+   * connection dropped and came back) every local room gets a `resync`.
    */
   subscribe(roomId: string, listener: RoomListener): Promise<Unsubscribe>;
 }
 
-export interface Engine {
+/** The live half of the engine. Holds nothing that must outlive a restart. */
+export interface Realtime {
   readonly kind: 'memory' | 'redis';
-  /**
-   * Set when other processes can create or take over timers (Redis): each scheduler then also polls the
-   * shared schedule this often, so a timer whose instance died carries on from a live one.
-   */
-  readonly timerPollMs?: number;
-  readonly users: UserStore;
-  readonly rooms: RoomStore;
-  readonly messages: MessageLog;
-  readonly timers: TimerStore;
+  readonly bus: RoomBus;
   readonly presence: PresenceStore;
   readonly typing: TypingStore;
-  readonly receipts: ReceiptStore;
-  readonly bus: RoomBus;
-  /** A rate limiter whose counts are shared by every instance on this engine. */
+  /** A rate limiter whose counts are shared by every instance on this realtime half. */
   rateLimiter(rule: RateLimitRule): RateLimiter;
-  /** Resolves when the engine's backing store answers; rejects otherwise (readiness). */
+  /** Resolves when the backing service answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Both halves as the services see them (see compose-engine.ts). */
+export interface Engine extends Omit<Store, 'kind' | 'ping' | 'close'>, Omit<Realtime, 'kind' | 'ping' | 'close'> {
+  /** `store+realtime`, e.g. `memory+memory` or `postgres+redis`. */
+  readonly kind: string;
+  readonly store: Store;
+  readonly realtime: Realtime;
+  /** Resolves when both halves answer. */
+  ping(): Promise<void>;
+  /** Closes the realtime half, then the store. */
   close(): Promise<void>;
 }

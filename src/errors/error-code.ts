@@ -9,12 +9,13 @@ export enum ErrorCode {
   GraphqlParseFailed = 'GRAPHQL_PARSE_FAILED',
   GraphqlValidationFailed = 'GRAPHQL_VALIDATION_FAILED',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
-  /** A contract field whose feature has not been built yet on this server. */
   /** A per-room or per-connection bound was reached (e.g. 20 active timers per room); `extensions.limit` names it. */
   LimitExceeded = 'LIMIT_EXCEEDED',
   /** The timer has FINISHED or been STOPPED; nothing more can be done to it. */
   TimerEnded = 'TIMER_ENDED',
-  /** The engine's backing store (Redis) cannot be reached; nothing was changed. Retry later. */
+  /** A cursor points before the oldest message kept (retention) or into a history the store no longer has; `extensions.oldestCursor` is where to resume. */
+  CursorExpired = 'CURSOR_EXPIRED',
+  /** The store (PostgreSQL) or Redis cannot be reached; nothing was changed. Retry later. */
   EngineUnavailable = 'ENGINE_UNAVAILABLE',
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

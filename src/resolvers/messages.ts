@@ -1,6 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { actorOf } from './viewer-holder.js';
-import { messageCursor } from '../services/cursors.js';
 
 export const messageResolvers: Resolvers = {
   Query: {
@@ -12,7 +11,7 @@ export const messageResolvers: Resolvers = {
       services.messages.send(actorOf({ principal }), input),
   },
   Message: {
-    cursor: (message) => messageCursor(message.roomId, message.seq),
+    cursor: (message, _args, { services }) => services.messages.cursorOf(message),
     // The author's name as it was when the message was sent: no lookup per delivered message.
     author: (message) => ({ id: message.authorId, name: message.authorName }),
   },

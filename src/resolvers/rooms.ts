@@ -15,7 +15,7 @@ export const roomResolvers: Resolvers = {
       const [owner] = await services.users.resolve([room.ownerId]);
       return owner ?? { id: room.ownerId, name: room.ownerId };
     },
-    members: (room, _args, { services }) => services.users.resolve(room.memberIds),
+    members: async (room, _args, { services }) => services.users.resolve(await services.rooms.members(room.id)),
     messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
     headCursor: (room, _args, { services }) => services.messages.headCursor(room.id),
   },

@@ -11,6 +11,8 @@ import { createTimerService, type TimerService } from './timers/timer-service.js
 import { openTimerStream, TIMER_EVENT_KINDS, type TimerStreamItem } from './timers/timer-stream.js';
 import { createUserDirectory, type UserDirectory } from './users.js';
 import { createWriteLimits } from './write-limits.js';
+import { createMessageCursors } from './cursors.js';
+import { createRetention, type RetentionLimits } from './retention.js';
 import type { Config } from '../config/config.js';
 
 export interface Services {
@@ -26,14 +28,17 @@ export interface Services {
   presence: PresenceService;
   typing: TypingService;
   receipts: ReceiptService;
-  /** Starts background work (the timer scheduler). */
+  /** Starts background work (the timer scheduler, retention). */
   start(): Promise<void>;
-  /** Stops background work: timer scheduler, grace and typing expiries of this process; resolves when idle. */
+  /** Stops background work: timer scheduler, retention, grace and typing expiries of this process; resolves when idle. */
   stop(): Promise<void>;
 }
 
 /** The configured limits the services apply (a part of the config, so the two cannot drift). */
-export type ServiceLimits = Pick<Config['limits'], 'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets'>;
+export type ServiceLimits = Pick<
+  Config['limits'],
+  'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets' | keyof RetentionLimits
+>;
 
 export interface ServiceDeps {
   engine: Engine;
@@ -46,16 +51,18 @@ export interface ServiceDeps {
 /** Builds the domain services over one engine. */
 export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: ServiceDeps): Services => {
   const writes = createWriteLimits(engine, limits.writeBudgets);
+  const cursors = createMessageCursors(engine.epoch);
   const rooms = createRoomService({ engine, clock, limits, writes });
   const presence = createPresenceService({ engine, clock, graceMs: limits.presenceGraceMs, onError });
-  const roomEvents = createRoomEventService({ engine, rooms, presence, limits });
+  const roomEvents = createRoomEventService({ engine, rooms, cursors, presence, limits });
+  const retention = createRetention({ engine, clock, onError, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
   const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });
   return {
     users: createUserDirectory(engine),
     rooms,
-    messages: createMessageService({ engine, rooms, clock, limits, writes }),
+    messages: createMessageService({ engine, rooms, cursors, clock, limits, writes }),
     roomEvents,
     timers,
     timerEvents: {
@@ -73,11 +80,14 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     presence,
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
-    start: () => timerScheduler.start(),
+    async start() {
+      retention.start();
+      await timerScheduler.start();
+    },
     async stop() {
       presence.stop();
       typing.stop();
-      await timerScheduler.stop();
+      await Promise.all([timerScheduler.stop(), retention.stop()]);
     },
   };
 };

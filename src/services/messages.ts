@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
 import type { Engine, MessageRecord } from '../engine/types.js';
 import type { RoomService } from './rooms.js';
-import { messageCursor, parseMessageCursor } from './cursors.js';
+import type { MessageCursors } from './cursors.js';
 import { pageWindow } from './page-window.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
 import type { WriteLimits } from './write-limits.js';
@@ -35,17 +35,20 @@ export interface MessageService {
   history(viewerId: string, roomId: string, args: HistoryArgs): Promise<MessagePage>;
   /** A cursor at the room's newest message (seq 0 when there is none); the caller has checked access. */
   headCursor(roomId: string): Promise<string>;
+  /** The cursor of a message: `after` it, a client misses nothing newer. */
+  cursorOf(message: Pick<MessageRecord, 'roomId' | 'seq'>): string;
 }
 
 export interface MessageServiceDeps {
-  engine: Pick<Engine, 'messages'>;
+  engine: Pick<Engine, 'messages' | 'bus'>;
   rooms: RoomService;
+  cursors: MessageCursors;
   clock: Clock;
   limits: { maxPageSize: number; defaultPageSize: number };
   writes: WriteLimits;
 }
 
-export const createMessageService = ({ engine, rooms, clock, limits, writes }: MessageServiceDeps): MessageService => ({
+export const createMessageService = ({ engine, rooms, cursors, clock, limits, writes }: MessageServiceDeps): MessageService => ({
   async send(author, rawInput) {
     // Spent before anything else, so a refused write stores and publishes nothing.
     await writes.spend('messages', author.userId);
@@ -59,20 +62,25 @@ export const createMessageService = ({ engine, rooms, clock, limits, writes }: M
       clientId: input.clientId ?? null,
       createdAt: clock.now(),
     });
+    // Published after the commit, so a subscriber can always read back what it was told about. A retry
+    // with the same clientId publishes again: if the first publish was lost (the process died, the bus
+    // was down), the retry repairs it, and subscribers drop the repeat by its seq.
+    await engine.bus.publish(message.roomId, { kind: 'message', message });
     return message;
   },
-  headCursor: async (roomId) => messageCursor(roomId, await engine.messages.head(roomId)),
+  headCursor: async (roomId) => cursors.encode(roomId, await engine.messages.head(roomId)),
+  cursorOf: (message) => cursors.encode(message.roomId, message.seq),
   async history(viewerId, roomId, args) {
     await rooms.requireVisible(viewerId, roomId);
-    const afterSeq = args.after == null ? undefined : parseMessageCursor(args.after, roomId, 'after');
-    const beforeSeq = args.before == null ? undefined : parseMessageCursor(args.before, roomId, 'before');
-    const head = await engine.messages.head(roomId);
-    const window = pageWindow(head, { first: args.first, last: args.last, afterSeq, beforeSeq }, {
+    const bounds = await engine.messages.bounds(roomId);
+    const afterSeq = args.after == null ? undefined : cursors.decode(args.after, roomId, 'after', bounds);
+    const beforeSeq = args.before == null ? undefined : cursors.decode(args.before, roomId, 'before', bounds);
+    const window = pageWindow(bounds, { first: args.first, last: args.last, afterSeq, beforeSeq }, {
       max: limits.maxPageSize,
       defaultSize: limits.defaultPageSize,
     });
     const messages = window.fromSeq <= window.toSeq ? await engine.messages.range(roomId, window.fromSeq, window.toSeq) : [];
-    const edges = messages.map((node) => ({ cursor: messageCursor(roomId, node.seq), node }));
+    const edges = messages.map((node) => ({ cursor: cursors.encode(roomId, node.seq), node }));
     return {
       edges,
       pageInfo: {

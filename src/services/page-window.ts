@@ -25,18 +25,24 @@ export const checkPageSize = (name: 'first' | 'last', value: number | null | und
 };
 
 /**
- * The Relay window over a dense sequence 1…head: slice by `after`/`before`, then keep the first `first`,
- * then the last `last`. With neither `first` nor `last`, the first `defaultSize` are taken. Because seqs
- * are dense, whether items exist before or after the page is exact, whatever the direction.
+ * The Relay window over a dense sequence `prunedThrough + 1 … head` (retention deletes from the start):
+ * slice by `after`/`before`, then keep the first `first`, then the last `last`. With neither `first` nor
+ * `last`, the first `defaultSize` are taken. Because seqs are dense, whether items exist before or after
+ * the page is exact, whatever the direction.
  */
-export const pageWindow = (head: number, args: PageArgs, limits: { max: number; defaultSize: number }): PageWindow => {
+export const pageWindow = (
+  { head, prunedThrough }: { head: number; prunedThrough: number },
+  args: PageArgs,
+  limits: { max: number; defaultSize: number },
+): PageWindow => {
   checkPageSize('first', args.first, limits.max);
   checkPageSize('last', args.last, limits.max);
-  let fromSeq = Math.max(1, (args.afterSeq ?? 0) + 1);
+  const oldest = prunedThrough + 1;
+  let fromSeq = Math.max(oldest, (args.afterSeq ?? 0) + 1);
   let toSeq = Math.min(head, (args.beforeSeq ?? head + 1) - 1);
   const first = args.first ?? (args.last == null ? limits.defaultSize : undefined);
   if (first != null) toSeq = Math.min(toSeq, fromSeq + first - 1);
   if (args.last != null) fromSeq = Math.max(fromSeq, toSeq - args.last + 1);
-  // Also right for an empty page: something exists before it iff some seq in 1…head is below fromSeq.
-  return { fromSeq, toSeq, hasPreviousPage: Math.min(fromSeq - 1, head) >= 1, hasNextPage: toSeq < head };
+  // Also right for an empty page: something exists before it iff some kept seq is below fromSeq.
+  return { fromSeq, toSeq, hasPreviousPage: Math.min(fromSeq - 1, head) >= oldest, hasNextPage: toSeq < head };
 };

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/types.js';
 import type { RoomService } from './rooms.js';
-import { parseMessageCursor } from './cursors.js';
+import type { MessageCursors } from './cursors.js';
 import type { PresenceHolder, PresenceService } from './presence/presence-service.js';
 import { openRoomStream, type PublicEventKind, type PublicRoomEvent, type RoomStream } from './room-stream.js';
 
@@ -23,14 +23,15 @@ export interface RoomEventService {
 export interface RoomEventServiceDeps {
   engine: Pick<Engine, 'bus' | 'messages'>;
   rooms: RoomService;
+  cursors: MessageCursors;
   presence: PresenceService;
   limits: { maxSubscriptionBuffer: number };
 }
 
-export const createRoomEventService = ({ engine, rooms, presence, limits }: RoomEventServiceDeps): RoomEventService => ({
+export const createRoomEventService = ({ engine, rooms, cursors, presence, limits }: RoomEventServiceDeps): RoomEventService => ({
   async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
     const room = await rooms.require(viewer.userId, roomId);
-    const afterSeq = after == null ? undefined : parseMessageCursor(after, roomId, 'after');
+    const afterSeq = after == null ? undefined : cursors.decode(after, roomId, 'after', await engine.messages.bounds(roomId));
     // Listen first, then count the viewer in: their own arrival is then an event of this stream.
     let release: (() => void) | undefined;
     let closed = false;

@@ -4,7 +4,6 @@ import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/random-id.js';
 import { forbidden, notFound } from '../errors/index.js';
 import type { Engine, RoomRecord } from '../engine/types.js';
-import { isVisibleTo } from '../engine/room-visibility.js';
 import { checkPageSize } from './page-window.js';
 import { parseRoomCursor, roomCursor } from './cursors.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
@@ -13,6 +12,8 @@ import type { WriteLimits } from './write-limits.js';
 export const ROOM_NAME_MAX = 100;
 export const MEMBER_IDS_MAX = 100;
 export const USER_ID_MAX = 128;
+/** `Room.members` lists at most this many (join order, owner first). */
+export const MEMBERS_LISTED_MAX = 1_000;
 
 const CreateRoomInput = z.object({
   name: z.string().trim().min(1).max(ROOM_NAME_MAX),
@@ -38,6 +39,10 @@ export interface RoomService {
   require(viewerId: string, roomId: string): Promise<RoomRecord>;
   /** `NOT_FOUND` unless the viewer may see the room; for callers that need no more than that. */
   requireVisible(viewerId: string, roomId: string): Promise<void>;
+  /** The room if the viewer may see it and is a member, else `NOT_FOUND` (outsiders of a private room) or `FORBIDDEN`. */
+  requireMember(viewerId: string, roomId: string, why: string): Promise<RoomRecord>;
+  /** Member ids in join order, the owner first (at most MEMBERS_LISTED_MAX). */
+  members(roomId: string): Promise<string[]>;
   list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
 }
 
@@ -49,9 +54,11 @@ export interface RoomServiceDeps {
 }
 
 export const createRoomService = ({ engine, clock, limits, writes }: RoomServiceDeps): RoomService => {
+  // The one visibility rule: a public room is anyone's; a private room exists only for its members.
   const find = async (viewerId: string, roomId: string) => {
     const room = await engine.rooms.get(roomId);
-    return room && isVisibleTo(room, viewerId) ? room : undefined;
+    if (!room) return undefined;
+    return !room.private || room.ownerId === viewerId || (await engine.rooms.isMember(roomId, viewerId)) ? room : undefined;
   };
   const require = async (viewerId: string, roomId: string) => {
     const room = await find(viewerId, roomId);
@@ -59,7 +66,9 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
     return room;
   };
   // Rooms are never deleted and never change privacy, so a public room once read stays visible to
-  // everyone: remembering it spares every later write to it a read of the room (a Redis round trip).
+  // everyone: remembering it spares every later write to it a read of the room (a store round trip).
+  // Only visibility is remembered: a write still fails in the store if the room is not there, and
+  // membership (private rooms) is never cached, so a leave takes effect on every instance at once.
   const knownPublic = new LRUCache<string, true>({ max: PUBLIC_ROOMS_REMEMBERED });
   const requireVisible = async (viewerId: string, roomId: string) => {
     if (knownPublic.has(roomId)) return;
@@ -70,6 +79,12 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
     find,
     require,
     requireVisible,
+    async requireMember(viewerId, roomId, why) {
+      const room = await require(viewerId, roomId);
+      if (room.ownerId !== viewerId && !(await engine.rooms.isMember(roomId, viewerId))) throw forbidden(why);
+      return room;
+    },
+    members: (roomId) => engine.rooms.members(roomId, MEMBERS_LISTED_MAX),
     async create(viewerId, rawInput) {
       await writes.spend('rooms', viewerId);
       const input = zodToBadInput(CreateRoomInput, rawInput);
@@ -93,7 +108,7 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
       await writes.spend('rooms', viewerId);
       const room = await require(viewerId, roomId);
       if (room.ownerId === viewerId) throw forbidden('The owner cannot leave their room');
-      if (!room.memberIds.includes(viewerId)) return room;
+      if (!(await engine.rooms.isMember(roomId, viewerId))) return room;
       const updated = await engine.rooms.removeMember(roomId, viewerId);
       if (!updated) throw notFound('Room');
       // Streams of this user on a private room must end now: the room no longer exists for them.

@@ -5,7 +5,7 @@ import { pageWindow } from '../../src/services/page-window.js';
 
 const limits = { max: 100, defaultSize: 20 };
 const window = (head: number, args: Parameters<typeof pageWindow>[1]) => {
-  const { fromSeq, toSeq, hasPreviousPage, hasNextPage } = pageWindow(head, args, limits);
+  const { fromSeq, toSeq, hasPreviousPage, hasNextPage } = pageWindow({ head: head, prunedThrough: 0 }, args, limits);
   return [fromSeq, toSeq, hasPreviousPage, hasNextPage];
 };
 
@@ -38,7 +38,7 @@ describe('page window over dense seqs', () => {
   it('refuses sizes out of range with BAD_USER_INPUT', () => {
     for (const args of [{ first: 101 }, { last: 101 }, { first: -1 }, { last: -5 }]) {
       assert.throws(
-        () => pageWindow(25, args, limits),
+        () => pageWindow({ head: 25, prunedThrough: 0 }, args, limits),
         (error: unknown) => error instanceof RoomcastError && error.code === ErrorCode.BadUserInput,
       );
     }

@@ -18,8 +18,23 @@ const newMessage = (body: string): NewMessage => ({
   createdAt: 0,
 });
 
-const appendMany = async (engine: Pick<Engine, 'messages'>, count: number, prefix = 'm') => {
-  for (let i = 0; i < count; i++) await engine.messages.append(newMessage(`${prefix}${i}`));
+/** A memory engine holding the rooms these tests write to. */
+const roomsEngine = async () => {
+  const engine = createMemoryEngine();
+  for (const id of [ROOM, 'room_other']) {
+    await engine.rooms.create({ id, name: id, private: false, ownerId: 'alice', memberIds: [], createdAt: 0 });
+  }
+  return engine;
+};
+
+/** What the message service does: commit to the store, then publish. */
+const send = async (engine: Pick<Engine, 'messages' | 'bus'>, message: NewMessage) => {
+  const { message: stored } = await engine.messages.append(message);
+  await engine.bus.publish(stored.roomId, { kind: 'message', message: stored });
+};
+
+const appendMany = async (engine: Pick<Engine, 'messages' | 'bus'>, count: number, prefix = 'm') => {
+  for (let i = 0; i < count; i++) await send(engine, newMessage(`${prefix}${i}`));
 };
 
 /** Pulls `count` items with a bounded wait per item. */
@@ -52,7 +67,7 @@ const open = (engine: Pick<Engine, 'bus' | 'messages'>, overrides: Partial<Param
 
 describe('room stream', () => {
   it('replays after the cursor, then goes live, with no duplicate', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     await appendMany(engine, 5);
     const stream = await open(engine, { afterSeq: 2 });
     await appendMany(engine, 2, 'live');
@@ -63,7 +78,7 @@ describe('room stream', () => {
   });
 
   it('without a cursor delivers only messages appended after it opened', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     await appendMany(engine, 3);
     const stream = await open(engine);
     await appendMany(engine, 2);
@@ -72,14 +87,14 @@ describe('room stream', () => {
   });
 
   it('stays gap-free and duplicate-free when messages arrive while the replay is paging', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     await appendMany(engine, 20);
     const stream = await open(engine, { afterSeq: 0, catchUpPageSize: 3 });
     const received: StreamItem[] = [];
     // Interleave: every item pulled is followed by a new append, so live events queue up during replay.
     for (let i = 0; i < 30; i++) {
       received.push(...(await take(stream, 1)));
-      await engine.messages.append(newMessage(`during${i}`));
+      await send(engine, newMessage(`during${i}`));
     }
     received.push(...(await take(stream, 20)));
     assert.deepEqual(seqs(received), Array.from({ length: 50 }, (_, i) => i + 1));
@@ -87,7 +102,7 @@ describe('room stream', () => {
   });
 
   it('recovers from buffer overflow by re-reading the log, losing nothing', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     const stream = await open(engine, { maxBuffered: 4 });
     await appendMany(engine, 50);
     assert.deepEqual(seqs(await take(stream, 50)), Array.from({ length: 50 }, (_, i) => i + 1));
@@ -95,7 +110,7 @@ describe('room stream', () => {
   });
 
   it('fills a gap in live delivery from the log', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     // A bus that only carries what the test publishes, as when an engine connection drops events.
     const lossyBus = createMemoryBus(() => undefined);
     const stream = await open({ messages: engine.messages, bus: lossyBus });
@@ -110,7 +125,7 @@ describe('room stream', () => {
   });
 
   it('releases its room subscription on return(), even while waiting', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     const stream = await open(engine);
     assert.equal(engine.topicCount(), 1);
     const pending = stream.next();
@@ -120,12 +135,12 @@ describe('room stream', () => {
   });
 
   it('shares one room topic between subscribers, and wakes only the subscribed room', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     const inRoom = await Promise.all([open(engine), open(engine), open(engine)]);
     const elsewhere = await open(engine, { roomId: 'room_other' });
     assert.equal(engine.topicCount(), 2, 'one topic per room, not per subscriber');
     await appendMany(engine, 1);
-    await engine.messages.append({ ...newMessage('sentinel'), roomId: 'room_other' });
+    await send(engine, { ...newMessage('sentinel'), roomId: 'room_other' });
     for (const stream of inRoom) assert.deepEqual(seqs(await take(stream, 1)), [1]);
     const [other] = await take(elsewhere, 1);
     assert.equal(other?.kind === 'message' && other.message.body, 'sentinel', 'the other room saw only its own message');
@@ -134,7 +149,7 @@ describe('room stream', () => {
   });
 
   it('ends with NOT_FOUND when the viewer leaves a private room', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     const stream = await open(engine, { roomIsPrivate: true });
     await engine.bus.publish(ROOM, { kind: 'membership', roomId: ROOM, userId: 'someone-else', member: false });
     await appendMany(engine, 1);
@@ -147,7 +162,7 @@ describe('room stream', () => {
   });
 
   it('ends with SLOW_CONSUMER when events that cannot be re-read overflow the buffer', async () => {
-    const engine = createMemoryEngine();
+    const engine = await roomsEngine();
     const stream = await open(engine, { maxBuffered: 3 });
     for (let i = 0; i < 5; i++) {
       await engine.bus.publish(ROOM, { kind: 'membership', roomId: ROOM, userId: 'viewer', member: true });

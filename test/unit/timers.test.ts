@@ -203,4 +203,62 @@ describe('timers', () => {
       assert.deepEqual(emitted.get(timer.id), ['RUNNING', ...ticks, 'FINISHED'], `every tick of ${timer.durationMs} ms once, then one finish`);
     }
   });
+
+  it('isolates a timer whose processing fails: the others finish on time, and the failing one is retried with a growing backoff', async () => {
+    const { services, room, advance, engine, errors } = await setup();
+    const broken = await services.timers.start(alice, { roomId: room.id, durationMs: 1_000, tickMs: 1_000 });
+    // The store cannot read this one timer back (as a corrupt record would fail to decode).
+    const get = engine.timers.get.bind(engine.timers);
+    let attempts = 0;
+    engine.timers.get = async (timerId) => {
+      if (timerId === broken.id) {
+        attempts += 1;
+        throw new Error('cannot decode timer');
+      }
+      return get(timerId);
+    };
+    const other = await services.rooms.create(bob.userId, { name: 'elsewhere' });
+    const healthy = await services.timers.start(bob, { roomId: other.id, durationMs: 2_000, tickMs: 1_000 });
+    const finishedAt: number[] = [];
+    await engine.bus.subscribe(other.id, (event) => {
+      if (event.kind === 'timer' && event.timer.status === 'FINISHED') finishedAt.push(event.at);
+    });
+    for (let elapsed = 0; elapsed < 2_000; elapsed += 50) await advance(50);
+    assert.deepEqual(finishedAt, [healthy.endsAt], 'the healthy timer finished once, exactly at its deadline');
+    // Tried once when due (at 1 s), again after 1 s: never in a tight loop.
+    assert.equal(attempts, 2);
+    for (let elapsed = 0; elapsed < 10_000; elapsed += 100) await advance(100);
+    // Backoff 1 s, 2 s, 4 s, 8 s: by 12 s after the deadline, at most five attempts in all.
+    assert.ok(attempts >= 4 && attempts <= 5, `attempts: ${attempts}`);
+    assert.ok(errors.length === attempts && errors.every((error) => error instanceof Error && error.message.includes(broken.id)), 'each failure is logged, naming the timer');
+    // Once the store can read it again, it finishes.
+    engine.timers.get = get;
+    for (let elapsed = 0; elapsed < 20_000; elapsed += 500) await advance(500);
+    assert.equal((await services.timers.find(alice.userId, broken.id))?.status, 'FINISHED');
+  });
+
+  it('keeps ended timers only for a while: they stop being listed, and never count against the limit', async () => {
+    const clock = createManualClock();
+    const engine = createMemoryEngine();
+    const services = createServices({
+      engine,
+      clock,
+      limits: loadConfig({ RATE_LIMIT_TIMERS: '1000/1', ENDED_TIMER_RETENTION_MS: '60000' }).limits,
+      onError: () => undefined,
+    });
+    const room = await services.rooms.create(alice.userId, { name: 'quiz' });
+    for (let i = 0; i < 30; i++) {
+      const timer = await services.timers.start(alice, { roomId: room.id, durationMs: 60_000 });
+      await services.timers.stop(alice, timer.id);
+    }
+    assert.equal((await services.timers.listByRoom(room.id)).length, 30);
+    await services.start();
+    // Retention passes run every minute; time moves in steps, as a real event loop lets them run.
+    for (let elapsed = 0; elapsed <= 125_000; elapsed += 1_000) {
+      clock.advance(1_000);
+      for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    assert.equal((await services.timers.listByRoom(room.id)).length, 0, 'purged once the retention passed');
+    await services.stop();
+  });
 });

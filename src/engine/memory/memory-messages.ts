@@ -1,45 +1,78 @@
-import type { MessageLog, MessageRecord, RoomBus } from '../types.js';
+import { notFound } from '../../errors/index.js';
+import type { MessageRecord, MessageStore } from '../types.js';
 import { messageIdOf } from '../message-id.js';
 
 interface RoomLog {
-  readonly messages: MessageRecord[];
-  /** `${authorId}\n${clientId}` -> index in `messages`. */
-  readonly byClientId: Map<string, number>;
+  /** Kept messages: `messages[i]` has seq `prunedThrough + 1 + i`. */
+  messages: MessageRecord[];
+  prunedThrough: number;
+  head: number;
+  /** Idempotency keys: author id -> client id -> seq. Nested maps, so no separator can make two keys one. */
+  readonly byClientId: Map<string, Map<string, number>>;
 }
 
-export const createMemoryMessageLog = (bus: RoomBus): MessageLog => {
+/** The memory message store: per room an array by seq. Knows rooms only through `roomExists`. */
+export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean): MessageStore => {
   const logs = new Map<string, RoomLog>();
   const logOf = (roomId: string): RoomLog => {
     let log = logs.get(roomId);
     if (!log) {
-      log = { messages: [], byClientId: new Map() };
+      log = { messages: [], prunedThrough: 0, head: 0, byClientId: new Map() };
       logs.set(roomId, log);
     }
     return log;
   };
+  const at = (log: RoomLog, seq: number) => log.messages[seq - log.prunedThrough - 1];
   return {
     async append(input) {
+      if (!roomExists(input.roomId)) throw notFound('Room');
       const log = logOf(input.roomId);
-      // Everything up to the publish below runs without an await, so it is atomic in this process.
-      const idempotencyKey = input.clientId === null ? undefined : `${input.authorId}\n${input.clientId}`;
-      if (idempotencyKey !== undefined) {
-        const index = log.byClientId.get(idempotencyKey);
-        const existing = index === undefined ? undefined : log.messages[index];
-        if (existing) return { message: existing, created: false };
-      }
-      const seq = log.messages.length + 1;
+      // No await from here on: atomic within this process.
+      const byAuthor = input.clientId === null ? undefined : log.byClientId.get(input.authorId);
+      const earlierSeq = input.clientId === null ? undefined : byAuthor?.get(input.clientId);
+      const earlier = earlierSeq === undefined ? undefined : at(log, earlierSeq);
+      if (earlier) return { message: earlier, created: false };
+      const seq = log.head + 1;
       const message: MessageRecord = Object.freeze({ ...input, seq, id: messageIdOf(input.roomId, seq) });
       log.messages.push(message);
-      if (idempotencyKey !== undefined) log.byClientId.set(idempotencyKey, seq - 1);
-      void bus.publish(input.roomId, { kind: 'message', message });
+      log.head = seq;
+      if (input.clientId !== null) {
+        const clientIds = byAuthor ?? new Map<string, number>();
+        clientIds.set(input.clientId, seq);
+        log.byClientId.set(input.authorId, clientIds);
+      }
       return { message, created: true };
     },
     async head(roomId) {
-      return logs.get(roomId)?.messages.length ?? 0;
+      return logs.get(roomId)?.head ?? 0;
+    },
+    async bounds(roomId) {
+      const log = logs.get(roomId);
+      return { head: log?.head ?? 0, prunedThrough: log?.prunedThrough ?? 0 };
     },
     async range(roomId, fromSeq, toSeq) {
-      const messages = logs.get(roomId)?.messages ?? [];
-      return messages.slice(Math.max(0, fromSeq - 1), Math.max(0, toSeq));
+      const log = logs.get(roomId);
+      if (!log) return [];
+      const offset = log.prunedThrough + 1;
+      return log.messages.slice(Math.max(0, fromSeq - offset), Math.max(0, toSeq - offset + 1));
+    },
+    async deleteOlderThan(beforeMs, limit) {
+      let deleted = 0;
+      for (const log of logs.values()) {
+        let count = 0;
+        while (deleted < limit && count < log.messages.length && (log.messages[count]?.createdAt ?? Infinity) < beforeMs) {
+          count++;
+          deleted++;
+        }
+        if (count === 0) continue;
+        for (const message of log.messages.slice(0, count)) {
+          if (message.clientId !== null) log.byClientId.get(message.authorId)?.delete(message.clientId);
+        }
+        log.messages.splice(0, count);
+        log.prunedThrough += count;
+        if (deleted >= limit) break;
+      }
+      return deleted;
     },
   };
 };

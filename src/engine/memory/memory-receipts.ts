@@ -1,20 +1,20 @@
-import type { ReceiptRecord, ReceiptStore, RoomBus } from '../types.js';
+import type { ReceiptRecord, ReceiptStore } from '../types.js';
 
-export const createMemoryReceiptStore = (bus: RoomBus): ReceiptStore => {
-  const receipts = new Map<string, ReceiptRecord>();
-  const keyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
+export const createMemoryReceiptStore = (): ReceiptStore => {
+  // room id -> user id -> receipt: nested, so no user id can collide with another pair.
+  const receipts = new Map<string, Map<string, ReceiptRecord>>();
   return {
     async advance(receipt) {
-      const key = keyOf(receipt.roomId, receipt.userId);
-      const current = receipts.get(key);
+      const ofRoom = receipts.get(receipt.roomId) ?? new Map<string, ReceiptRecord>();
+      receipts.set(receipt.roomId, ofRoom);
+      const current = ofRoom.get(receipt.userId);
       if (current && current.seq >= receipt.seq) return { receipt: current, moved: false };
       const stored = Object.freeze({ ...receipt });
-      receipts.set(key, stored);
-      void bus.publish(receipt.roomId, { kind: 'receipt', receipt: stored });
+      ofRoom.set(receipt.userId, stored);
       return { receipt: stored, moved: true };
     },
     async get(roomId, userId) {
-      return receipts.get(keyOf(roomId, userId));
+      return receipts.get(roomId)?.get(userId);
     },
   };
 };

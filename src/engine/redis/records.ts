@@ -1,17 +1,6 @@
-// Redis holds JSON written by this code, but a shared store is still input: parse it, never cast it.
+// Events on a room channel are JSON written by this code, but a shared channel is still input: parse it, never cast it.
 import { z } from 'zod';
-import type { MessageRecord, ReceiptRecord, RoomEventRecord, RoomRecord, TimerRecord } from '../types.js';
-
-const Room = z.object({
-  id: z.string(),
-  name: z.string(),
-  private: z.boolean(),
-  ownerId: z.string(),
-  // Lua's cjson encodes an empty array as {}: read that back as no members.
-  memberIds: z.union([z.array(z.string()), z.object({}).transform(() => [] as string[])]),
-  createdAt: z.number(),
-  ordinal: z.number(),
-});
+import type { RoomEventRecord } from '../types.js';
 
 const Message = z.object({
   id: z.string(),
@@ -38,6 +27,7 @@ const Timer = z.object({
   pausedRemainingMs: z.number(),
   nextDueAt: z.number().nullable(),
   version: z.number(),
+  endedAt: z.number().nullable(),
 });
 
 const Receipt = z.object({
@@ -59,10 +49,5 @@ const Event = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('resync'), roomId: z.string() }),
 ]);
 
-const parse = <T>(schema: z.ZodType<T>, raw: string): T => schema.parse(JSON.parse(raw));
-
-export const parseRoom = (raw: string): RoomRecord => parse(Room, raw);
-export const parseMessage = (raw: string): MessageRecord => parse(Message, raw);
-export const parseTimer = (raw: string): TimerRecord => parse(Timer, raw);
-export const parseReceipt = (raw: string): ReceiptRecord => parse(Receipt, raw);
-export const parseEvent = (raw: string): RoomEventRecord => parse(Event, raw);
+/** An event another instance published on a room channel, checked rather than trusted. */
+export const parseEvent = (raw: string): RoomEventRecord => Event.parse(JSON.parse(raw));

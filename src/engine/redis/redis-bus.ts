@@ -11,7 +11,7 @@ export interface RedisBus extends RoomBus {
 }
 
 /**
- * Publishes with PUBLISH (messages, timers and receipts are published by their own scripts instead);
+ * Publishes with PUBLISH, after the store has committed what the event announces;
  * subscribes through graphql-redis-subscriptions with one Redis channel subscription per room per
  * instance, shared by every local listener of that room. When the subscriber connection comes back after
  * a drop, every local room gets a `resync` so its message streams re-read the log for anything missed.

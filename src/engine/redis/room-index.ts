@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * A global set of rooms that have some state to visit (due timers, presence to sweep). Membership is
+ * A global set of rooms that have some state to visit (presence and typing to sweep). Membership is
  * mirrored by a flag key inside the room's slot, set by the room's own scripts; the set itself is
  * written separately, since a script may not touch another slot. Removal re-checks the flag after
  * removing, so a room that gained state in between is put back and never lost from the index.

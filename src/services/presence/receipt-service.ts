@@ -14,7 +14,7 @@ export interface ReceiptService {
 }
 
 export const createReceiptService = (deps: {
-  engine: Pick<Engine, 'receipts' | 'messages'>;
+  engine: Pick<Engine, 'receipts' | 'messages' | 'bus'>;
   rooms: RoomService;
   clock: Clock;
   writes: WriteLimits;
@@ -25,7 +25,7 @@ export const createReceiptService = (deps: {
     const parsed = parseMessageId(messageId);
     if (!parsed || parsed.roomId !== roomId) throw badInput('`messageId` is not a message of this room', { argument: 'messageId' });
     if (parsed.seq > (await deps.engine.messages.head(roomId))) throw notFound('Message');
-    const { receipt } = await deps.engine.receipts.advance({
+    const { receipt, moved } = await deps.engine.receipts.advance({
       roomId,
       userId: actor.userId,
       userName: actor.name,
@@ -33,6 +33,7 @@ export const createReceiptService = (deps: {
       messageId,
       readAt: deps.clock.now(),
     });
+    if (moved) await deps.engine.bus.publish(roomId, { kind: 'receipt', receipt });
     return receipt;
   },
   async unreadCount(userId, roomId) {

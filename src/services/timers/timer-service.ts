@@ -13,6 +13,8 @@ export const DURATION_MS = { min: 1_000, max: 86_400_000 } as const;
 export const TICK_MS = { min: 100, max: 60_000, default: 1_000 } as const;
 export const LABEL_MAX = 100;
 export const MAX_ACTIVE_TIMERS_PER_ROOM = 20;
+/** `Room.timers` lists the room's newest timers, at most this many (ended ones are purged after a while). */
+export const TIMERS_LISTED_MAX = 100;
 // A pause racing a tick loses the compare-and-set and retries on fresh state; ticks are rare enough
 // that a handful of attempts always suffices.
 const MAX_CAS_ATTEMPTS = 8;
@@ -35,7 +37,7 @@ export interface TimerService {
 }
 
 export interface TimerServiceDeps {
-  engine: Pick<Engine, 'timers'>;
+  engine: Pick<Engine, 'timers' | 'bus'>;
   rooms: RoomService;
   clock: Clock;
   writes: WriteLimits;
@@ -82,8 +84,15 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
       const nowMs = clock.now();
       const planned = change(timer, nowMs);
       if (!planned) return timer;
-      const next = { ...planned.next, version: timer.version + 1, nextDueAt: planned.dueAt };
-      if (await engine.timers.transition(next, timer.version, planned.dueAt, stateEvent(next, nowMs))) {
+      const next: TimerRecord = {
+        ...planned.next,
+        version: timer.version + 1,
+        nextDueAt: planned.dueAt,
+        endedAt: ended(planned.next) ? nowMs : null,
+      };
+      if (await engine.timers.transition(next, timer.version)) {
+        // After the commit: a subscriber told of a change can read it back.
+        await engine.bus.publish(next.roomId, stateEvent(next, nowMs));
         if (planned.dueAt !== null) onScheduled(planned.dueAt);
         return next;
       }
@@ -96,8 +105,7 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
     async start(actor, rawInput) {
       await writes.spend('timers', actor.userId);
       const input = zodToBadInput(StartTimerInput, rawInput);
-      const room = await rooms.require(actor.userId, input.roomId);
-      if (!room.memberIds.includes(actor.userId)) throw forbidden('Join the room before starting a timer');
+      const room = await rooms.requireMember(actor.userId, input.roomId, 'Join the room before starting a timer');
       const nowMs = clock.now();
       const tickMs = input.tickMs ?? TICK_MS.default;
       const endsAt = nowMs + input.durationMs;
@@ -116,13 +124,15 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
         pausedRemainingMs: input.durationMs,
         nextDueAt: dueAt,
         version: 1,
+        endedAt: null,
       };
-      if (!(await engine.timers.create(timer, dueAt, stateEvent(timer, nowMs), MAX_ACTIVE_TIMERS_PER_ROOM))) {
+      if (!(await engine.timers.create(timer, MAX_ACTIVE_TIMERS_PER_ROOM))) {
         throw new RoomcastError(ErrorCode.LimitExceeded, `A room may have at most ${MAX_ACTIVE_TIMERS_PER_ROOM} running or paused timers`, {
           limit: 'timersPerRoom',
           max: MAX_ACTIVE_TIMERS_PER_ROOM,
         });
       }
+      await engine.bus.publish(timer.roomId, stateEvent(timer, nowMs));
       onScheduled(dueAt);
       return timer;
     },
@@ -147,7 +157,7 @@ export const createTimerService = ({ engine, rooms, clock, writes, onScheduled }
         dueAt: null,
       })),
     async listByRoom(roomId, status) {
-      const timers = await engine.timers.listByRoom(roomId);
+      const timers = await engine.timers.listByRoom(roomId, TIMERS_LISTED_MAX);
       return status ? timers.filter((timer) => timer.status === status) : timers;
     },
   };

@@ -1,8 +1,8 @@
 import { after, before } from 'node:test';
-import { createRedisEngine } from '../../src/engine/redis/redis-engine.js';
+import { createRedisRealtime } from '../../src/engine/redis/redis-realtime.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { engineContract } from './engine-contract.js';
+import { realtimeContract } from './realtime-contract.js';
 
 let redis: RedisServer;
 before(async () => {
@@ -11,16 +11,15 @@ before(async () => {
 after(() => redis.stop());
 
 let prefixes = 0;
-engineContract('redis', async () => {
-  const engine = await createRedisEngine({
+realtimeContract('redis', async () => {
+  const realtime = await createRedisRealtime({
     url: redis.url,
     // Each test gets its own key space on the shared server.
     keyPrefix: `contract${process.pid}-${++prefixes}`,
     clock: systemClock,
     presenceGraceMs: 5_000,
     presenceTtlMs: 15_000,
-    timerPollMs: 250,
     onError: () => undefined,
   });
-  return { engine, close: () => engine.close() };
+  return { realtime, close: () => realtime.close() };
 });

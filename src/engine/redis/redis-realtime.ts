@@ -1,20 +1,15 @@
 import { Redis } from 'ioredis';
 import type { Clock } from '../../lib/clock.js';
-import type { Engine, RoomEventRecord } from '../types.js';
+import type { Realtime, RoomEventRecord } from '../types.js';
 import { settlesBy } from '../../lib/deadline.js';
 import { createKeys } from './keys.js';
 import { createRedisBus } from './redis-bus.js';
-import { createRedisMessageLog } from './redis-messages.js';
 import { createRedisPresence } from './redis-presence.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
-import { createRedisReceiptStore } from './redis-receipts.js';
-import { createRedisRoomStore } from './redis-rooms.js';
-import { createRedisTimerStore } from './redis-timers.js';
-import { createRedisUserStore } from './redis-users.js';
 import { failFast } from './unavailable.js';
 import { randomId } from '../../lib/random-id.js';
 
-export interface RedisEngineOptions {
+export interface RedisRealtimeOptions {
   url: string;
   /** Prefix of every key and channel; instances that share one must agree on it. */
   keyPrefix: string;
@@ -22,8 +17,6 @@ export interface RedisEngineOptions {
   presenceGraceMs: number;
   /** How long an instance (and every connection it holds) counts as alive without its heartbeat. */
   presenceTtlMs: number;
-  /** How often each instance polls the shared timer schedule (takeover latency of a dead instance's timers). */
-  timerPollMs: number;
   onError: (error: unknown) => void;
   /** Called once per event after this instance's listeners of the room had it (metrics). */
   onFanout?: (event: RoomEventRecord) => void;
@@ -31,16 +24,18 @@ export interface RedisEngineOptions {
   commandTimeoutMs?: number;
 }
 
-export type RedisEngine = Engine & { topicCount(): number };
+export type RedisRealtime = Realtime & { topicCount(): number };
 
 const QUIT_WAIT_MS = 1_000;
 
 /**
- * The shared engine: every instance with the same REDIS_URL and key prefix is one server. Commands fail
- * fast while Redis is unreachable (no offline queue), so writes answer ENGINE_UNAVAILABLE instead of
- * hanging; the subscriber connection reconnects and resubscribes by itself.
+ * The live half shared by many instances: the room bus (pub/sub), presence, typing and rate limits.
+ * Redis holds nothing durable: restarted empty, it loses only who is online and typing right now (each
+ * instance's heartbeat puts its connections back) and the current rate-limit windows. Commands fail fast
+ * while Redis is unreachable (no offline queue), so writes answer ENGINE_UNAVAILABLE instead of hanging;
+ * the subscriber connection reconnects and resubscribes by itself.
  */
-export const createRedisEngine = async (options: RedisEngineOptions): Promise<RedisEngine> => {
+export const createRedisRealtime = async (options: RedisRealtimeOptions): Promise<RedisRealtime> => {
   const { clock, onError } = options;
   const retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, 1_000);
   const commands = new Redis(options.url, {
@@ -91,14 +86,8 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
 
   return {
     kind: 'redis',
-    timerPollMs: options.timerPollMs,
-    users: failFast(createRedisUserStore(commands, keys)),
-    rooms: failFast(createRedisRoomStore(commands, keys)),
-    messages: failFast(createRedisMessageLog(commands, keys)),
-    timers: failFast(createRedisTimerStore(commands, keys)),
     presence: failFast(presence.presence),
     typing: failFast(presence.typing),
-    receipts: failFast(createRedisReceiptStore(commands, keys)),
     bus: failFast(bus),
     rateLimiter: (rule) => failFast(createRedisRateLimiter(commands, keys.rateLimits)(rule)),
     async ping() {
@@ -107,8 +96,7 @@ export const createRedisEngine = async (options: RedisEngineOptions): Promise<Re
     /**
      * Releases Redis: upkeep stops (a run under way finishes first), what this instance held in presence
      * ends now rather than when its liveness key expires, and both connections QUIT after the replies
-     * they still owe. Timers need nothing: they are state in Redis, and every other instance's scheduler
-     * carries them on. Bounded when Redis does not answer: the connections are then dropped.
+     * they still owe. Bounded when Redis does not answer: the connections are then dropped.
      */
     async close() {
       closed = true;

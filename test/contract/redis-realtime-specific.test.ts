@@ -1,9 +1,9 @@
-// What only the Redis engine has to prove: shared subscriptions per instance, presence that outlives
+// What only the Redis realtime half has to prove: shared subscriptions per instance, presence that outlives
 // a dead instance only until its TTL and grace have passed, and an instance that closes releasing its own.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createRedisEngine } from '../../src/engine/redis/redis-engine.js';
+import { createRedisRealtime } from '../../src/engine/redis/redis-realtime.js';
 import { createKeys } from '../../src/engine/redis/keys.js';
 import type { RoomEventRecord } from '../../src/engine/types.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -24,17 +24,16 @@ after(async () => {
 
 let prefixes = 0;
 const engineOn = (keyPrefix: string, overrides: { presenceTtlMs?: number; presenceGraceMs?: number; url?: string } = {}) =>
-  createRedisEngine({
+  createRedisRealtime({
     url: overrides.url ?? redis.url,
     keyPrefix,
     clock: systemClock,
     presenceGraceMs: overrides.presenceGraceMs ?? 5_000,
     presenceTtlMs: overrides.presenceTtlMs ?? 15_000,
-    timerPollMs: 250,
     onError: () => undefined,
   });
 
-describe('redis engine', () => {
+describe('redis realtime', () => {
   it('holds one Redis channel subscription per room per instance, however many local subscribers', async (t) => {
     const prefix = `specific${++prefixes}`;
     const engine = await engineOn(prefix);
@@ -50,7 +49,7 @@ describe('redis engine', () => {
     await waitFor(async () => (await numsub()) === 0, { what: 'the channel to be released' });
   });
 
-  it('costs the same Redis commands per message whatever the number of subscribers', async (t) => {
+  it('costs the same Redis commands per published event whatever the number of subscribers', async (t) => {
     const prefix = `specific${++prefixes}`;
     const engine = await engineOn(prefix);
     t.after(() => engine.close());
@@ -58,8 +57,9 @@ describe('redis engine', () => {
       const received: RoomEventRecord[] = [];
       const unsubscribes = await Promise.all(Array.from({ length: subscribers }, () => engine.bus.subscribe(roomId, (event) => received.push(event))));
       const before = await totalCalls();
-      for (let i = 0; i < 20; i++) {
-        await engine.messages.append({ roomId, authorId: 'a', authorName: 'A', body: `m${i}`, clientId: null, createdAt: 0 });
+      for (let seq = 1; seq <= 20; seq++) {
+        const message = { id: `${roomId}.${seq}`, roomId, seq, authorId: 'a', authorName: 'A', body: `m${seq}`, clientId: null, createdAt: 0 };
+        await engine.bus.publish(roomId, { kind: 'message', message });
       }
       await waitFor(() => received.length >= 20 * subscribers, { what: `${20 * subscribers} deliveries` });
       const used = (await totalCalls()) - before;

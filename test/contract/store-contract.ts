@@ -1,0 +1,315 @@
+// What every Store must guarantee (src/engine/types.ts). Run by memory-store.test.ts and
+// postgres-store.test.ts, so that both implementations are proven equal by the same assertions.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NewMessage, Store, TimerRecord } from '../../src/engine/types.js';
+import { ErrorCode, RoomcastError } from '../../src/errors/index.js';
+
+export interface StoreFixture {
+  store: Store;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+const freshId = (kind: string) => `${kind}_contract${process.pid}x${++counter}x${Date.now()}`;
+
+const message = (roomId: string, overrides: Partial<NewMessage> = {}): NewMessage => ({
+  roomId,
+  authorId: 'alice',
+  authorName: 'Alice',
+  body: 'hello',
+  clientId: null,
+  createdAt: 1_700_000_000_000,
+  ...overrides,
+});
+
+const timer = (roomId: string, id: string, overrides: Partial<TimerRecord> = {}): TimerRecord => ({
+  id,
+  roomId,
+  label: null,
+  durationMs: 3_000,
+  tickMs: 1_000,
+  status: 'RUNNING',
+  startedBy: 'alice',
+  startedByName: 'Alice',
+  startedAt: 1_000,
+  endsAt: 4_000,
+  pausedRemainingMs: 3_000,
+  nextDueAt: 2_000,
+  version: 1,
+  endedAt: null,
+  ...overrides,
+});
+
+const newRoom = async (store: Store, overrides: { private?: boolean; ownerId?: string; memberIds?: string[] } = {}) =>
+  store.rooms.create({
+    id: freshId('room'),
+    name: 'room',
+    private: overrides.private ?? false,
+    ownerId: overrides.ownerId ?? 'owner',
+    memberIds: overrides.memberIds ?? [],
+    createdAt: 1,
+  });
+
+const isCode = (code: ErrorCode) => (error: unknown) => error instanceof RoomcastError && error.code === code;
+
+export const storeContract = (name: string, make: () => Promise<StoreFixture>): void => {
+  describe(`store contract: ${name}`, () => {
+    it('appends with seq 1, 2, 3 … and reads ranges back in order', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      assert.equal(await store.messages.head(roomId), 0);
+      for (let i = 1; i <= 5; i++) {
+        const { message: stored, created } = await store.messages.append(message(roomId, { body: `m${i}` }));
+        assert.equal(created, true);
+        assert.equal(stored.seq, i);
+        assert.equal(stored.body, `m${i}`);
+        assert.equal(stored.roomId, roomId);
+      }
+      assert.equal(await store.messages.head(roomId), 5);
+      assert.deepEqual(await store.messages.bounds(roomId), { head: 5, prunedThrough: 0 });
+      const middle = await store.messages.range(roomId, 2, 4);
+      assert.deepEqual(middle.map((m) => m.seq), [2, 3, 4]);
+      assert.deepEqual(middle.map((m) => m.body), ['m2', 'm3', 'm4']);
+      assert.deepEqual((await store.messages.range(roomId, 4, 99)).map((m) => m.seq), [4, 5]);
+      assert.deepEqual(await store.messages.range(roomId, 6, 10), []);
+      assert.equal(new Set(middle.map((m) => m.id)).size, 3, 'ids are distinct');
+    });
+
+    it('refuses an append to a room it does not have, and uses up no seq', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      await assert.rejects(store.messages.append(message('room_missing')), isCode(ErrorCode.NotFound));
+      assert.equal(await store.messages.head('room_missing'), 0);
+    });
+
+    it('keeps seqs dense under concurrent appends', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.messages.append(message(roomId, { body: `c${i}` }))));
+      assert.deepEqual(results.map((r) => r.message.seq).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+      assert.equal(await store.messages.head(roomId), 50);
+    });
+
+    it('returns the first message for a repeated clientId of the same author, also when both race', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      const first = await store.messages.append(message(roomId, { clientId: 'k1', body: 'first' }));
+      const again = await store.messages.append(message(roomId, { clientId: 'k1', body: 'second' }));
+      assert.equal(again.created, false);
+      assert.deepEqual(again.message, first.message);
+      // Same clientId from another author is a different message.
+      const other = await store.messages.append(message(roomId, { clientId: 'k1', authorId: 'bob' }));
+      assert.equal(other.created, true);
+      assert.equal(other.message.seq, 2);
+      const racers = await Promise.all(Array.from({ length: 8 }, () => store.messages.append(message(roomId, { clientId: 'k2' }))));
+      assert.equal(racers.filter((r) => r.created).length, 1, 'one racer stores it');
+      assert.equal(new Set(racers.map((r) => r.message.seq)).size, 1, 'every racer gets the same message');
+      assert.equal(await store.messages.head(roomId), 3, 'no seq was used up by the losers');
+    });
+
+    it('deletes old messages in bounded batches and says where history now starts', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      for (let i = 1; i <= 6; i++) await store.messages.append(message(roomId, { createdAt: i * 1_000, clientId: `c${i}` }));
+      let deleted = 0;
+      // Other tests' rooms may share the store: delete only what is older than this room's 4th message,
+      // a bound no other test's messages (created at 1_700_000_000_000) fall below.
+      for (let round = 0; round < 10; round++) {
+        const batch = await store.messages.deleteOlderThan(4_000, 2);
+        assert.ok(batch <= 2, 'a batch never exceeds its limit');
+        deleted += batch;
+        if (batch === 0) break;
+      }
+      assert.equal(deleted, 3);
+      assert.deepEqual(await store.messages.bounds(roomId), { head: 6, prunedThrough: 3 });
+      assert.deepEqual((await store.messages.range(roomId, 1, 10)).map((m) => m.seq), [4, 5, 6]);
+      const next = await store.messages.append(message(roomId, { createdAt: 7_000 }));
+      assert.equal(next.message.seq, 7, 'seq continues after retention');
+    });
+
+    it('stores rooms with memberships as records: owner first, join order, no duplicates', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const room = await newRoom(store, { private: true, ownerId: 'owner', memberIds: ['m1', 'owner'] });
+      assert.deepEqual(await store.rooms.members(room.id, 10), ['owner', 'm1']);
+      assert.deepEqual(await store.rooms.get(room.id), room);
+      assert.equal(await store.rooms.get('room_missing'), undefined);
+      assert.equal(await store.rooms.isMember(room.id, 'm1'), true);
+      assert.equal(await store.rooms.isMember(room.id, 'stranger'), false);
+      assert.deepEqual(await store.rooms.addMember(room.id, 'v'), room);
+      assert.deepEqual(await store.rooms.addMember(room.id, 'v'), room, 'a second join is a no-op');
+      assert.deepEqual(await store.rooms.members(room.id, 10), ['owner', 'm1', 'v']);
+      assert.deepEqual(await store.rooms.members(room.id, 2), ['owner', 'm1'], 'bounded');
+      assert.deepEqual(await store.rooms.removeMember(room.id, 'v'), room);
+      assert.equal(await store.rooms.isMember(room.id, 'v'), false);
+      assert.deepEqual(await store.rooms.removeMember(room.id, 'v'), room, 'leaving twice is a no-op');
+      assert.equal(await store.rooms.addMember('room_missing', 'v'), undefined);
+      assert.equal(await store.rooms.removeMember('room_missing', 'v'), undefined);
+    });
+
+    it('lists the viewer’s rooms and public rooms by ordinal, in pages, never other users’ private rooms', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const viewer = freshId('viewer');
+      const other = freshId('other');
+      const pub1 = await newRoom(store, { ownerId: other });
+      const secret = await newRoom(store, { private: true, ownerId: other });
+      const mine = await newRoom(store, { private: true, ownerId: other, memberIds: [viewer] });
+      const pubJoined = await newRoom(store, { ownerId: other, memberIds: [viewer] });
+      const pub2 = await newRoom(store, { ownerId: viewer });
+      assert.ok(pub1.ordinal < secret.ordinal && secret.ordinal < mine.ordinal && mine.ordinal < pubJoined.ordinal && pubJoined.ordinal < pub2.ordinal);
+      const from = pub1.ordinal - 1;
+      const all = await store.rooms.listVisible({ viewerId: viewer, afterOrdinal: from, limit: 100 });
+      const ids = all.rooms.map((r) => r.id).filter((id) => [pub1, secret, mine, pubJoined, pub2].some((r) => r.id === id));
+      assert.deepEqual(ids, [pub1.id, mine.id, pubJoined.id, pub2.id], 'ordered, deduplicated, without the secret room');
+      const page1 = await store.rooms.listVisible({ viewerId: viewer, afterOrdinal: from, limit: 2 });
+      assert.deepEqual(page1.rooms.map((r) => r.id), [pub1.id, mine.id]);
+      assert.equal(page1.hasMore, true);
+      const page2 = await store.rooms.listVisible({ viewerId: viewer, afterOrdinal: mine.ordinal, limit: 2 });
+      assert.deepEqual(page2.rooms.map((r) => r.id), [pubJoined.id, pub2.id]);
+      await store.rooms.removeMember(mine.id, viewer);
+      const afterLeave = await store.rooms.listVisible({ viewerId: viewer, afterOrdinal: from, limit: 100 });
+      assert.ok(!afterLeave.rooms.some((r) => r.id === mine.id), 'a private room left is no longer listed');
+    });
+
+    it('remembers user names', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const id = freshId('user');
+      await store.users.remember({ id, name: 'First' });
+      await store.users.remember({ id, name: 'Second' });
+      const found = await store.users.getMany([id, 'never-seen']);
+      assert.deepEqual(found.get(id), { id, name: 'Second' });
+      assert.equal(found.has('never-seen'), false);
+    });
+
+    it('stores timers and refuses past the active limit; ended ones do not count', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const roomId = freshId('room');
+      const first = timer(roomId, `${roomId}-t1`);
+      assert.equal(await store.timers.create(first, 2), true);
+      const second = timer(roomId, `${roomId}-t2`, { status: 'PAUSED', endsAt: null, nextDueAt: null });
+      assert.equal(await store.timers.create(second, 2), true);
+      const third = timer(roomId, `${roomId}-t3`);
+      assert.equal(await store.timers.create(third, 2), false, 'two active: the limit');
+      assert.equal(await store.timers.get(third.id), undefined, 'a refused timer is not stored');
+      assert.deepEqual(await store.timers.get(first.id), first);
+      assert.deepEqual((await store.timers.listByRoom(roomId, 10)).map((x) => x.id), [first.id, second.id]);
+      assert.equal(await store.timers.transition({ ...second, status: 'STOPPED', version: 2, endedAt: 5_000 }, 1), true);
+      assert.equal(await store.timers.create(third, 2), true);
+      assert.deepEqual((await store.timers.listByRoom(roomId, 2)).map((x) => x.id), [second.id, third.id], 'the newest, oldest first');
+    });
+
+    it('transitions timers by compare-and-set on version, exactly once', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const roomId = freshId('room');
+      const record = timer(roomId, `${roomId}-cas`);
+      await store.timers.create(record, 20);
+      const next = { ...record, version: 2, nextDueAt: 3_000 };
+      const results = await Promise.all(Array.from({ length: 5 }, () => store.timers.transition(next, 1)));
+      assert.equal(results.filter(Boolean).length, 1);
+      assert.deepEqual(await store.timers.get(record.id), next);
+      const finished = { ...next, status: 'FINISHED' as const, endsAt: null, nextDueAt: null, pausedRemainingMs: 0, version: 3, endedAt: 4_000 };
+      assert.equal(await store.timers.transition(finished, 2), true);
+      assert.equal(await store.timers.transition(finished, 2), false, 'finish happens once');
+    });
+
+    it('reports due timers in due order and follows changes of due time', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const roomId = freshId('room');
+      const a = timer(roomId, `${roomId}-a`, { nextDueAt: 5_000 });
+      const b = timer(roomId, `${roomId}-b`, { nextDueAt: 3_000 });
+      const c = timer(roomId, `${roomId}-c`, { nextDueAt: 9_000 });
+      for (const x of [a, b, c]) await store.timers.create(x, 20);
+      const mine = (due: { timerId: string; dueAt: number }[]) => due.filter((d) => d.timerId.startsWith(roomId));
+      assert.deepEqual(mine(await store.timers.due(5_000, 100)), [
+        { timerId: b.id, dueAt: 3_000 },
+        { timerId: a.id, dueAt: 5_000 },
+      ]);
+      assert.equal(mine(await store.timers.due(5_000, 100)).length, 2, 'reporting does not consume');
+      await store.timers.transition({ ...b, version: 2, nextDueAt: 7_000 }, 1);
+      await store.timers.transition({ ...a, status: 'PAUSED', endsAt: null, version: 2, nextDueAt: null }, 1);
+      assert.deepEqual(mine(await store.timers.due(8_000, 100)), [{ timerId: b.id, dueAt: 7_000 }]);
+      const nextDue = await store.timers.nextDueAt();
+      assert.ok(nextDue !== undefined && nextDue <= 7_000);
+      const afterB = await store.timers.nextDueAt(7_000);
+      assert.ok(afterB !== undefined && afterB > 7_000 && afterB <= 9_000, 'the first due time after a given instant');
+    });
+
+    it('counts RUNNING timers: paused and ended ones are not counted', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const before = await store.timers.countRunning();
+      const roomId = freshId('room');
+      const a = timer(roomId, `${roomId}-a`);
+      const b = timer(roomId, `${roomId}-b`);
+      const paused = timer(roomId, `${roomId}-p`, { status: 'PAUSED', endsAt: null, nextDueAt: null });
+      for (const x of [a, b, paused]) await store.timers.create(x, 20);
+      assert.equal(await store.timers.countRunning(), before + 2);
+      await store.timers.transition({ ...a, status: 'PAUSED', endsAt: null, nextDueAt: null, version: 2 }, 1);
+      await store.timers.transition({ ...b, version: 2, nextDueAt: 3_000 }, 1);
+      assert.equal(await store.timers.countRunning(), before + 1, 'a tick keeps it running; a pause does not');
+      await store.timers.transition({ ...b, status: 'FINISHED', endsAt: null, nextDueAt: null, pausedRemainingMs: 0, version: 3, endedAt: 4_000 }, 2);
+      assert.equal(await store.timers.countRunning(), before);
+    });
+
+    it('purges timers that ended before a given instant, in bounded batches', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const roomId = freshId('room');
+      const ids = Array.from({ length: 5 }, (_, i) => `${roomId}-e${i}`);
+      for (const [i, id] of ids.entries()) {
+        const record = timer(roomId, id);
+        await store.timers.create(record, 20);
+        await store.timers.transition({ ...record, status: 'STOPPED', endsAt: null, nextDueAt: null, version: 2, endedAt: 100 + i }, 1);
+      }
+      const running = timer(roomId, `${roomId}-r`);
+      await store.timers.create(running, 20);
+      // Purge only below 103: other tests' timers end later than that, or never.
+      assert.equal(await store.timers.purgeEnded(103, 2), 2);
+      assert.equal(await store.timers.purgeEnded(103, 2), 1);
+      assert.equal(await store.timers.purgeEnded(103, 2), 0);
+      assert.deepEqual((await store.timers.listByRoom(roomId, 10)).map((x) => x.id), [ids[3], ids[4], running.id]);
+      assert.equal(await store.timers.get(ids[0] ?? ''), undefined);
+    });
+
+    it('moves read pointers forward only', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const roomId = freshId('room');
+      const receipt = (seq: number) => ({ roomId, userId: 'bob', userName: 'Bob', seq, messageId: `${roomId}.${seq}`, readAt: seq });
+      assert.deepEqual(await store.receipts.advance(receipt(3)), { receipt: receipt(3), moved: true });
+      assert.deepEqual(await store.receipts.advance(receipt(2)), { receipt: receipt(3), moved: false });
+      assert.deepEqual(await store.receipts.advance(receipt(3)), { receipt: receipt(3), moved: false });
+      assert.equal((await store.receipts.advance(receipt(7))).moved, true);
+      assert.deepEqual(await store.receipts.get(roomId, 'bob'), receipt(7));
+      assert.equal(await store.receipts.get(roomId, 'amy'), undefined);
+    });
+
+    it('keeps ids with separators apart (no key collides with another)', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      const a = await store.messages.append(message(roomId, { authorId: 'a\nb', clientId: 'c' }));
+      const b = await store.messages.append(message(roomId, { authorId: 'a', clientId: 'b\nc' }));
+      assert.notEqual(a.message.seq, b.message.seq);
+      assert.equal(b.created, true);
+    });
+
+    it('has an epoch and answers ping while healthy', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      assert.equal(typeof store.epoch, 'string');
+      assert.ok(store.epoch.length > 0);
+      await store.ping();
+    });
+  });
+};
