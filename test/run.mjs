@@ -13,6 +13,7 @@ export const testFiles = [
   'test/unit/connection-identity.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
+  'test/unit/retry-with-backoff.test.ts',
   'test/unit/timer-math.test.ts',
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
@@ -47,6 +48,7 @@ export const testFiles = [
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/redis-restarts.test.ts',
   'test/e2e/rate-limits.test.ts',
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',

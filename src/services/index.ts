@@ -33,7 +33,7 @@ export interface Services {
 }
 
 /** The configured limits the services apply (a part of the config, so the two cannot drift). */
-export type ServiceLimits = Pick<Config['limits'], 'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets'>;
+export type ServiceLimits = Pick<Config['limits'], 'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'engineOutageMaxMs' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets'>;
 
 export interface ServiceDeps {
   engine: Engine;
@@ -48,7 +48,7 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
   const writes = createWriteLimits(engine, limits.writeBudgets);
   const rooms = createRoomService({ engine, clock, limits, writes });
   const presence = createPresenceService({ engine, clock, graceMs: limits.presenceGraceMs, onError });
-  const roomEvents = createRoomEventService({ engine, rooms, presence, limits });
+  const roomEvents = createRoomEventService({ engine, rooms, presence, clock, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
   const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/types.js';
+import type { Clock } from '../lib/clock.js';
 import type { RoomService } from './rooms.js';
 import { parseMessageCursor } from './cursors.js';
 import type { PresenceHolder, PresenceService } from './presence/presence-service.js';
@@ -24,10 +25,11 @@ export interface RoomEventServiceDeps {
   engine: Pick<Engine, 'bus' | 'messages'>;
   rooms: RoomService;
   presence: PresenceService;
-  limits: { maxSubscriptionBuffer: number };
+  clock: Clock;
+  limits: { maxSubscriptionBuffer: number; engineOutageMaxMs: number };
 }
 
-export const createRoomEventService = ({ engine, rooms, presence, limits }: RoomEventServiceDeps): RoomEventService => ({
+export const createRoomEventService = ({ engine, rooms, presence, clock, limits }: RoomEventServiceDeps): RoomEventService => ({
   async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
     const room = await rooms.require(viewer.userId, roomId);
     const afterSeq = after == null ? undefined : parseMessageCursor(after, roomId, 'after');
@@ -42,6 +44,7 @@ export const createRoomEventService = ({ engine, rooms, presence, limits }: Room
       afterSeq,
       kinds,
       maxBuffered: limits.maxSubscriptionBuffer,
+      outage: { clock, maxMs: limits.engineOutageMaxMs },
       onClose: () => {
         closed = true;
         release?.();
