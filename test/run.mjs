@@ -58,6 +58,7 @@ export const testFiles = [
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',
   'test/client/exactly-once.test.ts',
+  'test/client/engine-outage.test.ts',
   'test/client/optimistic-send.test.ts',
   'test/client/room-helpers.test.ts',
   // real chromium: the quiz-room demo at /demo, and GraphiQL
