@@ -29,6 +29,11 @@ export class RoomcastClientError extends Error {
 const RETRYABLE = new Set<string>([ClientErrorCode.NetworkError, 'ENGINE_UNAVAILABLE']);
 export const isRetryable = (error: RoomcastClientError): boolean => RETRYABLE.has(error.code);
 
+// Codes with which the server ends a stream that can go on from its last cursor: the subscriber fell too
+// far behind, or an engine outage outlasted the server's ENGINE_OUTAGE_MAX_MS (or hit its opening).
+const RESUMABLE = new Set<string>(['SLOW_CONSUMER', 'ENGINE_UNAVAILABLE']);
+export const isResumable = (error: RoomcastClientError): boolean => RESUMABLE.has(error.code);
+
 const codeOf = (extensions: Readonly<Record<string, unknown>> | undefined): string | undefined => {
   const code = extensions?.['code'];
   return typeof code === 'string' ? code : undefined;

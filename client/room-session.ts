@@ -3,10 +3,11 @@
 // countdown. One `roomEvents` subscription carries messages and timer changes and is resubscribed by the
 // connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
 // An empty room starts from its head cursor (`Room.headCursor`), so there is always a cursor to replay from.
-import type { BackoffOptions } from './backoff.js';
+// A stream the server ends with SLOW_CONSUMER or ENGINE_UNAVAILABLE is resubscribed the same way.
+import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import type { Connection } from './connection.js';
-import { RoomcastClientError } from './errors.js';
+import { isResumable, RoomcastClientError } from './errors.js';
 import type { HttpApi, Message, Timer } from './http-api.js';
 import { createMessageLog } from './message-log.js';
 import { createValue, type ObservableValue } from './observable-value.js';
@@ -162,32 +163,69 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   const online = createPeopleSet();
   const typing = createPeopleSet(viewer.id);
   const unsubscribes: (() => void)[] = [];
+  let closed = false;
 
-  const subscribeRoomEvents = () =>
+  /**
+   * A stream the server ended with a resumable code is subscribed again, resuming like a reconnect (room
+   * events from the cursor, people from a new snapshot): at once after SLOW_CONSUMER; after a backoff
+   * that grows with `outages` after ENGINE_UNAVAILABLE, since the engine is still (or was long) down.
+   * Any other code is the room's error.
+   */
+  const endedWith = (cause: RoomcastClientError, outages: number, subscribe: () => () => void): void => {
+    if (!isResumable(cause)) {
+      error.set(cause);
+      return;
+    }
+    const resubscribe = () => {
+      if (!closed) unsubscribes.push(subscribe());
+    };
+    if (cause.code === 'ENGINE_UNAVAILABLE') void connection.pause(backoffDelayMs(outages, options.backoff)).then(resubscribe);
+    else resubscribe();
+  };
+
+  let roomEventOutages = 0;
+  const subscribeRoomEvents = (): (() => void) =>
     subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
       next: ({ roomEvents: event }) => {
+        roomEventOutages = 0;
         if (event.__typename === 'MessageAdded') log.accept(event.message);
         else if (event.__typename === 'TimerChanged') countdown.consider(event.timer);
       },
-      error: (cause) => {
-        // The server ends a stream that fell too far behind; it resumes from the cursor like a reconnect.
-        if (cause.code === 'SLOW_CONSUMER') unsubscribes.push(subscribeRoomEvents());
-        else error.set(cause);
+      error: (cause) => endedWith(cause, roomEventOutages++, subscribeRoomEvents),
+      complete: () => undefined,
+    });
+  let presenceOutages = 0;
+  const subscribePresence = (): (() => void) =>
+    subscribeTyped(ws, presenceSubscription, () => ({ roomId }), {
+      next: ({ presence }) => {
+        presenceOutages = 0;
+        online.apply(presence.user, presence.online);
       },
+      error: (cause) =>
+        endedWith(cause, presenceOutages++, () => {
+          online.reset();
+          return subscribePresence();
+        }),
+      complete: () => undefined,
+    });
+  let typingOutages = 0;
+  const subscribeTyping = (): (() => void) =>
+    subscribeTyped(ws, typingSubscription, () => ({ roomId }), {
+      next: ({ typing: event }) => {
+        typingOutages = 0;
+        typing.apply(event.user, event.typing);
+      },
+      error: (cause) =>
+        endedWith(cause, typingOutages++, () => {
+          typing.reset();
+          return subscribeTyping();
+        }),
       complete: () => undefined,
     });
   unsubscribes.push(
     subscribeRoomEvents(),
-    subscribeTyped(ws, presenceSubscription, () => ({ roomId }), {
-      next: ({ presence }) => online.apply(presence.user, presence.online),
-      error: (cause) => error.set(cause),
-      complete: () => undefined,
-    }),
-    subscribeTyped(ws, typingSubscription, () => ({ roomId }), {
-      next: ({ typing: event }) => typing.apply(event.user, event.typing),
-      error: (cause) => error.set(cause),
-      complete: () => undefined,
-    }),
+    subscribePresence(),
+    subscribeTyping(),
     // Presence and typing streams start over with a snapshot on the new socket; timer changes are not
     // replayed, so the room's timer list is read again.
     connection.onReconnected(() => {
@@ -243,6 +281,7 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
     stopCountdown: () => control(api.stopTimer),
     cursor: () => log.cursor(),
     close() {
+      closed = true;
       for (const unsubscribe of unsubscribes) unsubscribe();
       unwatchOutbox();
       log.close();

@@ -13,6 +13,7 @@ export const testFiles = [
   'test/unit/connection-identity.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
+  'test/unit/retry-with-backoff.test.ts',
   'test/unit/timer-math.test.ts',
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
@@ -54,6 +55,7 @@ export const testFiles = [
   // several server processes on one PostgreSQL and one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/redis-restarts.test.ts',
   'test/e2e/rate-limits.test.ts',
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',
@@ -63,6 +65,7 @@ export const testFiles = [
   'test/client/backoff.test.ts',
   'test/client/connection-status.test.ts',
   'test/client/exactly-once.test.ts',
+  'test/client/engine-outage.test.ts',
   'test/client/optimistic-send.test.ts',
   'test/client/room-helpers.test.ts',
   // real chromium: the quiz-room demo at /demo, and GraphiQL

@@ -58,6 +58,7 @@ export const EnvSchema = z
     MAX_PAGE_SIZE: int(1, 100, 100),
     DEFAULT_PAGE_SIZE: int(1, 100, 20),
     MAX_SUBSCRIPTION_BUFFER: int(16, 1_000_000, 1_000),
+    ENGINE_OUTAGE_MAX_MS: int(0, 3_600_000, 60_000),
     MAX_SOCKET_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024, 4 * 1024 * 1024),
     PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
     TYPING_TTL_MS: int(500, 10_000, 5_000),
@@ -108,6 +109,8 @@ export interface Config {
     maxPageSize: number;
     defaultPageSize: number;
     maxSubscriptionBuffer: number;
+    /** How long a subscription waits, paused, for an engine that answers ENGINE_UNAVAILABLE before it ends with that code. */
+    engineOutageMaxMs: number;
     /** Unsent bytes a graphql-ws socket or SSE response may hold before the subscriber is cut off. */
     maxSocketBufferBytes: number;
     presenceGraceMs: number;
@@ -177,6 +180,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       maxPageSize: e.MAX_PAGE_SIZE,
       defaultPageSize: e.DEFAULT_PAGE_SIZE,
       maxSubscriptionBuffer: e.MAX_SUBSCRIPTION_BUFFER,
+      engineOutageMaxMs: e.ENGINE_OUTAGE_MAX_MS,
       maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       typingTtlMs: e.TYPING_TTL_MS,

@@ -37,7 +37,7 @@ export interface Services {
 /** The configured limits the services apply (a part of the config, so the two cannot drift). */
 export type ServiceLimits = Pick<
   Config['limits'],
-  'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets' | keyof RetentionLimits
+  'maxPageSize' | 'defaultPageSize' | 'maxSubscriptionBuffer' | 'presenceGraceMs' | 'typingTtlMs' | 'writeBudgets' | 'engineOutageMaxMs' | keyof RetentionLimits
 >;
 
 export interface ServiceDeps {
@@ -54,7 +54,7 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
   const cursors = createMessageCursors(engine.epoch);
   const rooms = createRoomService({ engine, clock, limits, writes });
   const presence = createPresenceService({ engine, clock, graceMs: limits.presenceGraceMs, onError });
-  const roomEvents = createRoomEventService({ engine, rooms, cursors, presence, limits });
+  const roomEvents = createRoomEventService({ engine, rooms, cursors, presence, clock, limits });
   const retention = createRetention({ engine, clock, onError, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });

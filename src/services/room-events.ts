@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/types.js';
+import type { Clock } from '../lib/clock.js';
 import type { RoomService } from './rooms.js';
 import type { MessageCursors } from './cursors.js';
 import type { PresenceHolder, PresenceService } from './presence/presence-service.js';
@@ -25,10 +26,11 @@ export interface RoomEventServiceDeps {
   rooms: RoomService;
   cursors: MessageCursors;
   presence: PresenceService;
-  limits: { maxSubscriptionBuffer: number };
+  clock: Clock;
+  limits: { maxSubscriptionBuffer: number; engineOutageMaxMs: number };
 }
 
-export const createRoomEventService = ({ engine, rooms, cursors, presence, limits }: RoomEventServiceDeps): RoomEventService => ({
+export const createRoomEventService = ({ engine, rooms, cursors, presence, clock, limits }: RoomEventServiceDeps): RoomEventService => ({
   async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
     const room = await rooms.require(viewer.userId, roomId);
     const afterSeq = after == null ? undefined : cursors.decode(after, roomId, 'after', await engine.messages.bounds(roomId));
@@ -43,6 +45,7 @@ export const createRoomEventService = ({ engine, rooms, cursors, presence, limit
       afterSeq,
       kinds,
       maxBuffered: limits.maxSubscriptionBuffer,
+      outage: { clock, maxMs: limits.engineOutageMaxMs },
       onClose: () => {
         closed = true;
         release?.();

@@ -1,5 +1,7 @@
 import { ErrorCode, RoomcastError, notFound } from '../errors/index.js';
+import type { Clock } from '../lib/clock.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
+import { retryWithBackoff } from '../lib/retry-with-backoff.js';
 import type { Engine, MessageAddedEvent, MessageRecord, RoomEventRecord, Unsubscribe } from '../engine/types.js';
 
 /** Events a client may see; internal ones (membership, resync) never leave this module. */
@@ -39,7 +41,11 @@ export interface RoomStreamOptions {
   snapshot?: () => Promise<PublicRoomEvent[]>;
   /** Called once when the stream ends, however it ends (presence uses it to release its hold). */
   onClose?: () => void;
+  /** Reads that fail with ENGINE_UNAVAILABLE are retried for up to `maxMs`; past it the stream ends with that code. */
+  outage: { clock: Clock; maxMs: number };
 }
+
+const isEngineUnavailable = (error: unknown): error is RoomcastError => error instanceof RoomcastError && error.code === ErrorCode.EngineUnavailable;
 
 /**
  * One subscriber's view of a room: replay after a cursor, then live, with no gap and no duplicate.
@@ -82,12 +88,13 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     this.unsubscribe = unsubscribe;
     try {
       if (this.options.afterSeq === undefined) {
-        this.nextSeq = (await engine.messages.head(roomId)) + 1;
+        this.nextSeq = (await this.read(() => engine.messages.head(roomId))) + 1;
       } else {
         this.nextSeq = this.options.afterSeq + 1;
         this.catchingUp = kinds.has('message');
       }
-      if (this.options.snapshot) this.ready.push(...(await this.options.snapshot()));
+      const { snapshot } = this.options;
+      if (snapshot) this.ready.push(...(await this.read(snapshot)));
     } catch (error) {
       await unsubscribe();
       this.options.onClose?.();
@@ -194,9 +201,33 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
 
   private async catchUp(): Promise<void> {
     const { engine, roomId } = this.options;
-    const page = await engine.messages.range(roomId, this.nextSeq, this.nextSeq + this.catchUpPageSize - 1);
+    let page: MessageRecord[];
+    try {
+      page = await this.read(() => engine.messages.range(roomId, this.nextSeq, this.nextSeq + this.catchUpPageSize - 1));
+    } catch (error) {
+      if (this.done) return;
+      if (!isEngineUnavailable(error)) throw error;
+      // The outage outlasted the ceiling: end with its code, after whatever was already in order.
+      this.catchingUp = false;
+      this.ready.push({ kind: 'error', error });
+      return;
+    }
+    const first = page[0];
+    if (first && first.seq > this.nextSeq) {
+      // Retention deleted what this stream had still to deliver: say so rather than skip it.
+      this.catchingUp = false;
+      this.ready.push({ kind: 'error', error: new RoomcastError(ErrorCode.CursorExpired, 'Messages this stream had still to deliver were deleted by retention', { firstKeptSeq: first.seq }) });
+      return;
+    }
     for (const message of page) this.deliverMessage(message);
     if (page.length < this.catchUpPageSize) this.catchingUp = false;
+  }
+
+  // A transient outage pauses the stream instead of ending it: after a restart the bus can resync before
+  // the engine answers reads again, and live events keep queueing (bounded) meanwhile.
+  private read<T>(load: () => Promise<T>): Promise<T> {
+    const { clock, maxMs } = this.options.outage;
+    return retryWithBackoff(load, { clock, maxMs, isRetryable: isEngineUnavailable, stopped: () => this.done });
   }
 
   protected close(): Promise<void> {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMemoryEngine } from '../../src/engine/memory/memory-engine.js';
 import { createMemoryBus } from '../../src/engine/memory/memory-bus.js';
-import { ErrorCode } from '../../src/errors/index.js';
-import type { Engine, NewMessage } from '../../src/engine/types.js';
+import { ErrorCode, RoomcastError } from '../../src/errors/index.js';
+import type { Engine, MessageStore, NewMessage } from '../../src/engine/types.js';
+import { createManualClock, systemClock, type ManualClock } from '../../src/lib/clock.js';
 import { openRoomStream, type PublicEventKind, type StreamItem } from '../../src/services/room-stream.js';
 
 const MESSAGES: ReadonlySet<PublicEventKind> = new Set(['message']);
@@ -62,6 +63,7 @@ const open = (engine: Pick<Engine, 'bus' | 'messages'>, overrides: Partial<Param
     afterSeq: undefined,
     kinds: MESSAGES,
     maxBuffered: 100,
+    outage: { clock: systemClock, maxMs: 60_000 },
     ...overrides,
   });
 
@@ -170,5 +172,141 @@ describe('room stream', () => {
     const [end] = await take(stream, 1);
     assert.equal(end?.kind === 'error' && end.error.code, ErrorCode.SlowConsumer);
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
+  });
+});
+
+/** The memory log with reads that fail, as an unreachable engine's do, while failures are owed. */
+const flakyLog = (messages: MessageStore) => {
+  let owed = 0;
+  let failed = 0;
+  const read = async <T>(load: () => Promise<T>): Promise<T> => {
+    if (owed > 0) {
+      owed -= 1;
+      failed += 1;
+      throw new RoomcastError(ErrorCode.EngineUnavailable, 'The shared store is unavailable; try again shortly');
+    }
+    return load();
+  };
+  const log: MessageStore = {
+    append: (message) => messages.append(message),
+    head: (roomId) => read(() => messages.head(roomId)),
+    bounds: (roomId) => read(() => messages.bounds(roomId)),
+    range: (roomId, fromSeq, toSeq) => read(() => messages.range(roomId, fromSeq, toSeq)),
+    deleteOlderThan: (beforeMs, limit) => messages.deleteOlderThan(beforeMs, limit),
+  };
+  return {
+    log,
+    /** The next `count` reads fail (Infinity: until told otherwise). */
+    failNext: (count: number) => {
+      owed = count;
+    },
+    failed: () => failed,
+  };
+};
+
+/** Moves the manual clock on in steps until `work` settles (bounded), letting the stream's awaits run between steps. */
+const settle = async <T>(work: Promise<T>, clock: ManualClock, stepMs = 50): Promise<T> => {
+  let settled = false;
+  const tracked = work.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => undefined);
+  for (let step = 0; step < 10_000 && !settled; step++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!settled) clock.advance(stepMs);
+  }
+  assert.ok(settled, 'settled within 500 s of clock time');
+  return tracked;
+};
+
+const takeOn = async (stream: AsyncIterator<StreamItem>, count: number, clock: ManualClock): Promise<StreamItem[]> => {
+  const items: StreamItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const result = await settle(stream.next(), clock);
+    if (result.done) throw new Error(`stream ended after ${i} items`);
+    items.push(result.value);
+  }
+  return items;
+};
+
+describe('room stream through an engine outage', () => {
+  const OUTAGE_MAX_MS = 10_000;
+  const setup = async () => {
+    const engine = await roomsEngine();
+    const flaky = flakyLog(engine.messages);
+    const clock = createManualClock();
+    const streamEngine = { bus: engine.bus, messages: flaky.log };
+    const openOn = (overrides: Partial<Parameters<typeof openRoomStream>[0]> = {}) =>
+      open(streamEngine, { outage: { clock, maxMs: OUTAGE_MAX_MS }, ...overrides });
+    return { engine, flaky, clock, openOn };
+  };
+
+  it('retries a replay whose reads fail until the engine answers: nothing lost or repeated, the stream stays open', async () => {
+    const { engine, flaky, clock, openOn } = await setup();
+    await appendMany(engine, 5);
+    flaky.failNext(4);
+    const stream = await openOn({ afterSeq: 1, catchUpPageSize: 2 });
+    assert.deepEqual(seqs(await takeOn(stream, 4, clock)), [2, 3, 4, 5]);
+    assert.equal(flaky.failed(), 4, 'the replay did fail before it answered');
+    await stream.return?.();
+  });
+
+  it('after a resync whose catch-up fails while messages keep coming, delivers each once, in order', async () => {
+    const { engine, flaky, clock, openOn } = await setup();
+    await appendMany(engine, 2);
+    const stream = await openOn({ afterSeq: 0 });
+    assert.deepEqual(seqs(await takeOn(stream, 2, clock)), [1, 2]);
+    // As after a Redis restart: the bus is back and resyncs, the log does not answer yet.
+    flaky.failNext(6);
+    await engine.bus.publish(ROOM, { kind: 'resync', roomId: ROOM });
+    await appendMany(engine, 3, 'during');
+    const pending = stream.next();
+    await appendMany(engine, 2, 'later');
+    const first = await settle(pending, clock);
+    assert.equal(flaky.failed(), 6);
+    assert.deepEqual(seqs([first.value as StreamItem, ...(await takeOn(stream, 4, clock))]), [3, 4, 5, 6, 7]);
+    await appendMany(engine, 1, 'sentinel');
+    assert.deepEqual(seqs(await takeOn(stream, 1, clock)), [8], 'the sentinel comes next: nothing was doubled');
+    await stream.return?.();
+  });
+
+  it('retries the head read of a stream opened without a cursor', async () => {
+    const { engine, flaky, clock, openOn } = await setup();
+    await appendMany(engine, 3);
+    flaky.failNext(3);
+    const stream = await settle(openOn(), clock);
+    assert.equal(flaky.failed(), 3);
+    await appendMany(engine, 2, 'live');
+    assert.deepEqual(seqs(await takeOn(stream, 2, clock)), [4, 5]);
+    await stream.return?.();
+  });
+
+  it(`ends with ENGINE_UNAVAILABLE only once the engine has not answered for the ceiling`, async () => {
+    const { engine, flaky, clock, openOn } = await setup();
+    await appendMany(engine, 2);
+    flaky.failNext(Infinity);
+    const stream = await openOn({ afterSeq: 0 });
+    const startedAt = clock.now();
+    const [end] = await takeOn(stream, 1, clock);
+    assert.equal(end?.kind === 'error' && end.error.code, ErrorCode.EngineUnavailable);
+    assert.ok(clock.now() - startedAt >= OUTAGE_MAX_MS, `ended after ${clock.now() - startedAt} ms of clock time, not before ${OUTAGE_MAX_MS}`);
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
+    assert.equal(engine.topicCount(), 0, 'its room subscription was released');
+  });
+
+  it('stops retrying once returned', async () => {
+    const { engine, flaky, clock, openOn } = await setup();
+    await appendMany(engine, 1);
+    flaky.failNext(Infinity);
+    const stream = await openOn({ afterSeq: 0 });
+    const pending = stream.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    await stream.return?.();
+    assert.deepEqual(await settle(pending, clock), { done: true, value: undefined });
+    const failedAtReturn = flaky.failed();
+    clock.advance(OUTAGE_MAX_MS);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(flaky.failed(), failedAtReturn, 'no read after the stream was returned');
+    assert.equal(engine.topicCount(), 0);
   });
 });
