@@ -16,6 +16,7 @@ export const testFiles = [
   'test/unit/timer-math.test.ts',
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
+  'test/unit/composite-keys.test.ts',
   'test/unit/write-limits.test.ts',
   'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
@@ -25,6 +26,7 @@ export const testFiles = [
   'test/contract/memory.test.ts',
   'test/contract/redis.test.ts',
   'test/contract/redis-engine.test.ts',
+  'test/contract/redis-presence-keys.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
   'test/e2e/token-expiry.test.ts',
@@ -44,6 +46,7 @@ export const testFiles = [
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
+  'test/e2e/well-formed-strings.test.ts',
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',

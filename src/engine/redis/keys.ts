@@ -9,7 +9,10 @@ export interface RoomKeys {
   seq: string;
   /** The message log: a stream with entry ids `<seq>-1`. */
   log: string;
-  /** `<authorId>\n<clientId>` -> seq, for idempotent sends. */
+  /**
+   * `<authorId>\n<clientId>` -> seq, for idempotent sends. Unambiguous only because neither part may hold a
+   * control character (checked at the edge: token claims and `clientId`); `compositeKey` needs no such rule.
+   */
   idem: string;
   /** timerId -> timer (JSON). */
   timers: string;
@@ -27,7 +30,7 @@ export interface RoomKeys {
   presenceIndexed: string;
   /** userId -> until when the user is known alive: +inf while they have a live connection, else when it ended. */
   presenceAlive: string;
-  /** `userId\nconnectionId` of the connections one instance holds in this room. */
+  /** The connections one instance holds in this room, as `<length of userId>:<userId><connectionId>` (lua/presence.ts). */
   presenceHeldBy(instanceId: string): string;
   /** userId -> typing expiry (epoch ms). */
   typing: string;
