@@ -109,10 +109,11 @@ const refusalInValue = (value: unknown, type: GraphQLInputType | undefined, key:
       for (const item of next.value) pending.push({ value: item, type: itemType, key: next.key });
     } else if (typeof next.value === 'object' && next.value !== null) {
       const fields = type && isInputObjectType(type) ? type.getFields() : undefined;
-      for (const [name, field] of Object.entries(next.value)) {
+      const object = next.value as Record<string, unknown>; // a parsed JSON object: plain, own keys only
+      for (const name in object) {
         const message = refusalOf(name, false);
         if (message) return message;
-        pending.push({ value: field, type: fields?.[name]?.type, key: KEY_NAMES.has(name) });
+        pending.push({ value: object[name], type: fields?.[name]?.type, key: KEY_NAMES.has(name) });
       }
     }
   }
