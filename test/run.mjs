@@ -17,6 +17,7 @@ export const testFiles = [
   'test/unit/timer-math.test.ts',
   'test/unit/timers.test.ts',
   'test/unit/presence.test.ts',
+  'test/unit/composite-keys.test.ts',
   'test/unit/write-limits.test.ts',
   'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
@@ -27,6 +28,7 @@ export const testFiles = [
   'test/contract/memory-realtime.test.ts',
   'test/contract/redis-realtime.test.ts',
   'test/contract/redis-realtime-specific.test.ts',
+  'test/contract/redis-presence-keys.test.ts',
   // real server processes, real clients
   'test/e2e/auth.test.ts',
   'test/e2e/token-expiry.test.ts',
@@ -46,6 +48,7 @@ export const testFiles = [
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
+  'test/e2e/well-formed-strings.test.ts',
   // PostgreSQL as the store of record: durability, outages, access patterns at scale
   'test/e2e/cursors.test.ts',
   'test/e2e/timer-bounds.test.ts',

@@ -14,6 +14,7 @@ import type { UserConnectionSlots } from './connection-limits.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.js';
 import { useReadiness } from './plugins/use-readiness.js';
+import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -68,6 +69,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     plugins: [
       useQueryLimits(config.limits, { exposeSuggestions: development }),
       useErrorCodes(),
+      useWellFormedStrings(schema),
       ...plugins,
       useReadiness({ path: '/readyz', isReady }),
       useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),

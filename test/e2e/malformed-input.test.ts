@@ -165,8 +165,13 @@ const hostileDocument = (rnd: SeededRandom, roomId: string): HostileDocument => 
         { family, query: 'query A { serverTime } query B { viewer { id } }', codes: [ErrorCode.OperationResolutionFailure] },
         { family, query: 'query A { serverTime }', operationName: rnd.string(rnd.int(1, 40), 'BCDEFGxyz_'), codes: [ErrorCode.OperationResolutionFailure] },
       ]);
-    case 'control characters':
-      return { family, query: `{ ${rnd.pick(FIELD_NAMES)}${rnd.pick(['\u0000', '\u0007', '\u001b', '\ufeff\ufeff\u0000', '\ud800'])} }`, codes: [PARSE] };
+    case 'control characters': {
+      // A NUL or a lone surrogate makes the document itself ill-formed text: refused as input before parsing.
+      // A GET URL cannot carry a lone surrogate: the client's URL encoding turns it into U+FFFD, a parse error.
+      const character = rnd.pick(['\u0000', '\u0007', '\u001b', '\ufeff\ufeff\u0000', '\ud800']);
+      const codes = character.includes('\u0000') ? [ErrorCode.BadUserInput] : character === '\ud800' ? [ErrorCode.BadUserInput, PARSE] : [PARSE];
+      return { family, query: `{ ${rnd.pick(FIELD_NAMES)}${character} }`, codes };
+    }
     default:
       return { family: 'missing room', query: 'query($r: ID!) { messages(roomId: $r, first: 1) { edges { cursor } } }', variables: { r: rnd.string(rnd.int(1, 64), 'abcdef0123_') }, codes: [ErrorCode.NotFound] };
   }

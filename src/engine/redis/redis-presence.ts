@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { compositeKey } from '../../lib/composite-key.js';
 import type { PresenceStore, TypingStore } from '../types.js';
 import type { Keys } from './keys.js';
 import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_END_INSTANCE, PRESENCE_EXPIRE, PRESENCE_SWEEP } from './lua/presence.js';
@@ -32,9 +33,9 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
   const typingClear = defineScript(redis, 'roomcastTypingClear', TYPING_CLEAR, 2);
   const index = createRoomIndex(redis, keys.presenceRooms);
   const { instanceId } = options;
-  /** Connections held by this instance: `room\nuser\nconnection`, kept to re-register them if needed. */
+  /** Connections held by this instance, by (room, user, connection), kept to re-register them if needed. */
   const held = new Map<string, { roomId: string; userId: string; userName: string; connectionId: string }>();
-  const heldKey = (roomId: string, userId: string, connectionId: string) => `${roomId}\n${userId}\n${connectionId}`;
+  const heldKey = (roomId: string, userId: string, connectionId: string) => compositeKey(roomId, userId, connectionId);
   const registeredRooms = new Set<string>();
 
   const register = async (roomId: string, userId: string, userName: string, connectionId: string) => {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
+import { compositeKey } from '../../lib/composite-key.js';
 import type { Engine } from '../../engine/types.js';
 
 export interface PresenceHolder {
@@ -63,7 +64,7 @@ export const createPresenceService = ({ engine, clock, graceMs, onError }: Prese
 
   return {
     async hold(roomId, holder) {
-      const key = `${holder.connectionId}\n${roomId}`;
+      const key = compositeKey(holder.connectionId, roomId);
       const count = (holds.get(key) ?? 0) + 1;
       holds.set(key, count);
       if (count === 1 && (await engine.presence.connect(roomId, holder.userId, holder.userName, holder.connectionId))) {

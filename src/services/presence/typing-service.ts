@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
+import { compositeKey } from '../../lib/composite-key.js';
 import type { Engine } from '../../engine/types.js';
 import type { RoomService } from '../rooms.js';
 import type { WriteLimits } from '../write-limits.js';
@@ -28,7 +29,7 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onErr
     engine.bus.publish(roomId, { kind: 'typing', roomId, userId: actor.userId, userName: actor.name, typing });
 
   const scheduleExpiry = (roomId: string, actor: Actor) => {
-    const key = `${roomId}\n${actor.userId}`;
+    const key = compositeKey(roomId, actor.userId);
     expiries.get(key)?.();
     const cancel = clock.setTimeout(() => {
       expiries.delete(key);
@@ -48,7 +49,7 @@ export const createTypingService = ({ engine, rooms, clock, ttlMs, writes, onErr
         scheduleExpiry(roomId, actor);
         if (started) await publish(roomId, actor, true);
       } else {
-        const key = `${roomId}\n${actor.userId}`;
+        const key = compositeKey(roomId, actor.userId);
         expiries.get(key)?.();
         expiries.delete(key);
         if (await engine.typing.stop(roomId, actor.userId)) await publish(roomId, actor, false);

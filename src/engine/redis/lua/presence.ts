@@ -1,11 +1,16 @@
+// One connection an instance holds, as `<byte length of userId>:<userId><connectionId>`. A separator
+// alone would be ambiguous: a user id may contain any separator character.
+const HELD_ENTRY = `local function heldEntry(userId, connectionId) return #userId .. ':' .. userId .. connectionId end
+`;
+
 // KEYS: users, names, connections(user), presenceIndexed, alive, heldBy(instance). ARGV: userId,
 // userName, connectionId. A live connection is scored +inf: it lasts until it is disconnected or its
 // instance is found dead. Returns {cameOnline (0/1), mustIndex (0/1)}. Users are scored 1, 2, 3 … in the
 // order they came online.
-export const PRESENCE_CONNECT = `
+export const PRESENCE_CONNECT = `${HELD_ENTRY}
 redis.call('ZADD', KEYS[3], '+inf', ARGV[3])
 redis.call('ZADD', KEYS[5], '+inf', ARGV[1])
-redis.call('SADD', KEYS[6], ARGV[1] .. '\\n' .. ARGV[3])
+redis.call('SADD', KEYS[6], heldEntry(ARGV[1], ARGV[3]))
 local cameOnline = 0
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -23,8 +28,8 @@ return {cameOnline, mustIndex}
 // KEYS: connections(user), alive, heldBy(instance). ARGV: connectionId, nowMs, userId. The connection
 // ends now (its score becomes now); when it was the user's last live one, the user is alive only until
 // now, and this returns 1.
-export const PRESENCE_DISCONNECT = `
-redis.call('SREM', KEYS[3], ARGV[3] .. '\\n' .. ARGV[1])
+export const PRESENCE_DISCONNECT = `${HELD_ENTRY}
+redis.call('SREM', KEYS[3], heldEntry(ARGV[3], ARGV[1]))
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf') == 0 then
@@ -37,12 +42,22 @@ return 0
 // KEYS: alive, heldBy(dead instance). ARGV: nowMs, connection key prefix. Ends, as of now, every
 // connection a dead instance held in this room; users left without a live connection start their grace
 // period (the sweep takes them offline). Idempotent: the instance's list is deleted.
+// Entries an older version wrote (user id, newline, connection id; no length prefix) are still read, so
+// that an upgrade ends what an older instance held.
 export const PRESENCE_END_INSTANCE = `
 for _, held in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  local cut = string.find(held, '\\n', 1, true)
-  local userId = string.sub(held, 1, cut - 1)
+  local userId, connectionId
+  local length, rest = string.match(held, '^(%d+):(.*)$')
+  if length then
+    userId = string.sub(rest, 1, tonumber(length))
+    connectionId = string.sub(rest, tonumber(length) + 1)
+  else
+    local cut = string.find(held, '\\n', 1, true)
+    userId = string.sub(held, 1, cut - 1)
+    connectionId = string.sub(held, cut + 1)
+  end
   local connections = ARGV[2] .. userId
-  redis.call('ZADD', connections, 'XX', ARGV[1], string.sub(held, cut + 1))
+  redis.call('ZADD', connections, 'XX', ARGV[1], connectionId)
   if redis.call('ZCOUNT', connections, '(' .. ARGV[1], '+inf') == 0 then
     redis.call('ZADD', KEYS[1], ARGV[1], userId)
   end
