@@ -47,6 +47,7 @@ export const testFiles = [
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
+  'test/e2e/internals.test.ts',
   'test/e2e/rate-limits.test.ts',
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',

@@ -1,10 +1,12 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Per-user budgets of writes, by class of write (same shape as services/write-limits.ts expects). */
 export type WriteBudgets = Readonly<Record<'messages' | 'typing' | 'receipts' | 'timers' | 'rooms', { points: number; durationSec: number }>>;
 
-// The development secret is public on purpose: it only lets a newcomer try the API locally.
-// Production refuses to start with it (see the refinement below).
+// The development secret is public on purpose: it only lets a newcomer try the API locally. Written out
+// in JWT_SECRET it is refused unless NODE_ENV=development, and production refuses to run without a
+// secret (see loadConfig): anyone who has read this file can sign tokens with it.
 export const DEV_JWT_SECRET = 'roomcast-development-secret-do-not-use-in-production';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,11 +38,23 @@ const originList = z.string().transform((value, ctx) =>
   }),
 );
 
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+// A server bound only to loopback answers only this machine, so internals it shows stay on it.
+const isLoopbackHost = (host: string): boolean => {
+  const version = isIP(host);
+  if (version === 0) return host.toLowerCase() === 'localhost';
+  return loopback.check(host, version === 4 ? 'ipv4' : 'ipv6');
+};
+
 // Every variable the server reads. Each limit's default is the contract's bound; the README's
 // configuration table lists exactly these keys (a test compares the two).
 export const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    // Unset is neither: no secret is required (the development one, with a warning) and no internals are shown.
+    NODE_ENV: z.enum(['development', 'production', 'test']).optional(),
     PORT: int(0, 65535, 4000),
     HOST: z.string().min(1).default('127.0.0.1'),
     JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').optional(),
@@ -77,11 +91,17 @@ export const EnvSchema = z
 type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
+  /** Undefined when NODE_ENV is unset. */
   readonly nodeEnv: Env['NODE_ENV'];
+  /**
+   * Errors may carry their original error and stack, and validation may suggest field names: only with
+   * NODE_ENV=development and a loopback HOST. Every transport reads this.
+   */
+  readonly exposeInternals: boolean;
   readonly port: number;
   readonly host: string;
   readonly jwtSecret: string;
-  /** True when JWT_SECRET was not set and the public development secret is in use. */
+  /** True when the public development secret is in use (JWT_SECRET unset, or set to it in development). */
   readonly usingDevSecret: boolean;
   readonly redisUrl: string | undefined;
   readonly redis: Readonly<{ keyPrefix: string; presenceTtlMs: number; timerPollMs: number }>;
@@ -134,6 +154,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   if (present['NODE_ENV'] === 'production' && present['JWT_SECRET'] === undefined) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
+  if (present['JWT_SECRET'] === DEV_JWT_SECRET && present['NODE_ENV'] !== 'development') {
+    problems.push('JWT_SECRET: is the public development secret, which anyone can sign tokens with; it is refused unless NODE_ENV=development');
+  }
   if (parsed.success && parsed.data.DEFAULT_PAGE_SIZE > parsed.data.MAX_PAGE_SIZE) {
     problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
   }
@@ -141,10 +164,11 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   const e = parsed.data;
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
+    exposeInternals: e.NODE_ENV === 'development' && isLoopbackHost(e.HOST),
     port: e.PORT,
     host: e.HOST,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
-    usingDevSecret: e.JWT_SECRET === undefined,
+    usingDevSecret: e.JWT_SECRET === undefined || e.JWT_SECRET === DEV_JWT_SECRET,
     redisUrl: e.REDIS_URL,
     redis: Object.freeze({ keyPrefix: e.REDIS_KEY_PREFIX, presenceTtlMs: e.PRESENCE_TTL_MS, timerPollMs: e.TIMER_POLL_MS }),
     logLevel: e.LOG_LEVEL,
