@@ -38,6 +38,24 @@ const originList = z.string().transform((value, ctx) =>
   }),
 );
 
+/** An address or network whose X-Forwarded-For is believed (TRUST_PROXY). */
+export type TrustedProxy = Readonly<{ address: string; prefix: number; family: 'ipv4' | 'ipv6' }>;
+
+// `10.0.0.7`, `10.0.0.0/8`, `fd00::/8`: a bare address is a network of one.
+const proxyList = z.string().transform((value, ctx) =>
+  value.split(',').flatMap((raw): TrustedProxy[] => {
+    const entry = raw.trim();
+    const [address = '', prefixText, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const family = version === 4 ? 'ipv4' : 'ipv6';
+    const bits = version === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : -1;
+    if (version !== 0 && rest.length === 0 && prefix >= 0 && prefix <= bits) return [{ address, prefix, family }];
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR (e.g. 10.0.0.7, 10.0.0.0/8, fd00::/8)` });
+    return [];
+  }),
+);
+
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
@@ -85,7 +103,9 @@ export const EnvSchema = z
     ALLOWED_ORIGINS: originList.optional(),
     MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
-    RATE_LIMIT_CONNECTIONS: budget('60/10'),
+    // Sized for a reconnect storm from one address (README, RATE_LIMIT_CONNECTIONS).
+    RATE_LIMIT_CONNECTIONS: budget('300/10'),
+    TRUST_PROXY: proxyList.optional(),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +132,8 @@ export interface Config {
   readonly metricsEnabled: boolean;
   /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
   readonly allowedOrigins: readonly string[] | undefined;
+  /** Proxies whose X-Forwarded-For is believed when counting per-IP limits; empty: none. */
+  readonly trustedProxies: readonly TrustedProxy[];
   readonly limits: Readonly<{
     maxQueryDepth: number;
     maxQueryTokens: number;
@@ -129,7 +151,7 @@ export interface Config {
     /** graphql-ws sockets plus SSE streams one user may hold on one instance. */
     maxConnectionsPerUser: number;
     maxSubscriptionsPerConnection: number;
-    /** WebSocket upgrades per client IP per window, counted through the engine. */
+    /** WebSocket upgrades per client IP (the last untrusted hop) per window, counted through the engine. */
     connectionAttempts: Readonly<{ points: number; durationSec: number }>;
   }>;
 }
@@ -175,6 +197,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
+    trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,

@@ -86,6 +86,15 @@ describe('config', () => {
     assert.deepEqual(limits.connectionAttempts, { points: 5, durationSec: 2 });
     assert.throws(() => loadConfig({ MAX_CONNECTIONS_PER_USER: '0' }), ConfigError);
     assert.throws(() => loadConfig({ RATE_LIMIT_CONNECTIONS: '5' }), ConfigError);
+    assert.deepEqual(loadConfig({}).limits.connectionAttempts, { points: 300, durationSec: 10 }, 'sized for a reconnect storm');
   });
 
+  it('reads TRUST_PROXY as addresses and networks, none by default', () => {
+    assert.deepEqual(loadConfig({}).trustedProxies, []);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.7, 10.0.0.0/8,fd00::/8' }).trustedProxies, [
+      { address: '10.0.0.7', prefix: 32, family: 'ipv4' },
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+    ]);
+  });
 });
