@@ -18,6 +18,7 @@ import { createHttpStreams } from './transport/plugins/use-stream-cut.js';
 import { createUserConnectionSlots } from './transport/connection-limits.js';
 import { createOriginPolicy } from './transport/origin-policy.js';
 import { createUpgradeGuard } from './transport/upgrade-guard.js';
+import { createClientAddress } from './transport/client-address.js';
 import { buildExecutableSchema } from './transport/schema.js';
 import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
 import type { SlowConsumerEvent } from './transport/slow-consumer.js';
@@ -113,11 +114,13 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
     onSlowConsumer,
     keepAliveMs: config.limits.keepAliveMs,
+    exposeInternals: config.exposeInternals,
     context,
     metrics,
     verifyUpgrade: createUpgradeGuard({
       origins,
       attempts: engine.rateLimiter({ name: 'connections', ...config.limits.connectionAttempts }),
+      clientAddress: createClientAddress(config.trustedProxies),
       logger,
     }),
     connectionSlots,

@@ -34,7 +34,7 @@ const engineFailed = (what: string, level: 'warn' | 'error') => (error: unknown)
 };
 
 if (config.usingDevSecret) {
-  logger.warn('JWT_SECRET is not set: using the public development secret. Never do this in production.');
+  logger.warn('JWT_SECRET is unset or the public development secret: anyone can sign tokens for this server. Development only.');
 }
 
 // The topologies of the contract: nothing set, all in this process; DATABASE_URL, a durable single

@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
+  'test/unit/client-address.test.ts',
   'test/unit/jwt.test.ts',
   'test/unit/connection-identity.test.ts',
   'test/unit/page-window.test.ts',
@@ -44,6 +45,7 @@ export const testFiles = [
   'test/e2e/presence.test.ts',
   'test/e2e/origins.test.ts',
   'test/e2e/connection-limits.test.ts',
+  'test/e2e/trust-proxy.test.ts',
   'test/e2e/keepalive.test.ts',
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
@@ -59,6 +61,7 @@ export const testFiles = [
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
   'test/e2e/redis-restarts.test.ts',
+  'test/e2e/internals.test.ts',
   'test/e2e/rate-limits.test.ts',
   // SIGTERM/SIGINT: drain, 1001, restart and resume; metrics and logs after real traffic
   'test/e2e/shutdown.test.ts',

@@ -1,10 +1,12 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Per-user budgets of writes, by class of write (same shape as services/write-limits.ts expects). */
 export type WriteBudgets = Readonly<Record<'messages' | 'typing' | 'receipts' | 'timers' | 'rooms', { points: number; durationSec: number }>>;
 
-// The development secret is public on purpose: it only lets a newcomer try the API locally.
-// Production refuses to start with it (see the refinement below).
+// The development secret is public on purpose: it only lets a newcomer try the API locally. Written out
+// in JWT_SECRET it is refused unless NODE_ENV=development, and production refuses to run without a
+// secret (see loadConfig): anyone who has read this file can sign tokens with it.
 export const DEV_JWT_SECRET = 'roomcast-development-secret-do-not-use-in-production';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,11 +38,41 @@ const originList = z.string().transform((value, ctx) =>
   }),
 );
 
+/** An address or network whose X-Forwarded-For is believed (TRUST_PROXY). */
+export type TrustedProxy = Readonly<{ address: string; prefix: number; family: 'ipv4' | 'ipv6' }>;
+
+// `10.0.0.7`, `10.0.0.0/8`, `fd00::/8`: a bare address is a network of one.
+const proxyList = z.string().transform((value, ctx) =>
+  value.split(',').flatMap((raw): TrustedProxy[] => {
+    const entry = raw.trim();
+    const [address = '', prefixText, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const family = version === 4 ? 'ipv4' : 'ipv6';
+    const bits = version === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : -1;
+    if (version !== 0 && rest.length === 0 && prefix >= 0 && prefix <= bits) return [{ address, prefix, family }];
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR (e.g. 10.0.0.7, 10.0.0.0/8, fd00::/8)` });
+    return [];
+  }),
+);
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+// A server bound only to loopback answers only this machine, so internals it shows stay on it.
+const isLoopbackHost = (host: string): boolean => {
+  const version = isIP(host);
+  if (version === 0) return host.toLowerCase() === 'localhost';
+  return loopback.check(host, version === 4 ? 'ipv4' : 'ipv6');
+};
+
 // Every variable the server reads. Each limit's default is the contract's bound; the README's
 // configuration table lists exactly these keys (a test compares the two).
 export const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    // Unset is neither: no secret is required (the development one, with a warning) and no internals are shown.
+    NODE_ENV: z.enum(['development', 'production', 'test']).optional(),
     PORT: int(0, 65535, 4000),
     HOST: z.string().min(1).default('127.0.0.1'),
     JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').optional(),
@@ -77,17 +109,25 @@ export const EnvSchema = z
     ALLOWED_ORIGINS: originList.optional(),
     MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
-    RATE_LIMIT_CONNECTIONS: budget('60/10'),
+    // Sized for a reconnect storm from one address (README, RATE_LIMIT_CONNECTIONS).
+    RATE_LIMIT_CONNECTIONS: budget('300/10'),
+    TRUST_PROXY: proxyList.optional(),
   });
 
 type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
+  /** Undefined when NODE_ENV is unset. */
   readonly nodeEnv: Env['NODE_ENV'];
+  /**
+   * Errors may carry their original error and stack, and validation may suggest field names: only with
+   * NODE_ENV=development and a loopback HOST. Every transport reads this.
+   */
+  readonly exposeInternals: boolean;
   readonly port: number;
   readonly host: string;
   readonly jwtSecret: string;
-  /** True when JWT_SECRET was not set and the public development secret is in use. */
+  /** True when the public development secret is in use (JWT_SECRET unset, or set to it in development). */
   readonly usingDevSecret: boolean;
   readonly databaseUrl: string | undefined;
   /** With DATABASE_URL: the pool, the bound on connecting and on each statement, and how often timers are polled. */
@@ -101,6 +141,8 @@ export interface Config {
   readonly metricsEnabled: boolean;
   /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
   readonly allowedOrigins: readonly string[] | undefined;
+  /** Proxies whose X-Forwarded-For is believed when counting per-IP limits; empty: none. */
+  readonly trustedProxies: readonly TrustedProxy[];
   readonly limits: Readonly<{
     maxQueryDepth: number;
     maxQueryTokens: number;
@@ -123,7 +165,7 @@ export interface Config {
     /** graphql-ws sockets plus SSE streams one user may hold on one instance. */
     maxConnectionsPerUser: number;
     maxSubscriptionsPerConnection: number;
-    /** WebSocket upgrades per client IP per window, counted through the engine. */
+    /** WebSocket upgrades per client IP (the last untrusted hop) per window, counted through the engine. */
     connectionAttempts: Readonly<{ points: number; durationSec: number }>;
   }>;
 }
@@ -148,6 +190,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   if (present['NODE_ENV'] === 'production' && present['JWT_SECRET'] === undefined) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
+  if (present['JWT_SECRET'] === DEV_JWT_SECRET && present['NODE_ENV'] !== 'development') {
+    problems.push('JWT_SECRET: is the public development secret, which anyone can sign tokens with; it is refused unless NODE_ENV=development');
+  }
   if (present['REDIS_URL'] !== undefined && present['DATABASE_URL'] === undefined) {
     problems.push(
       'REDIS_URL: set DATABASE_URL too. Redis carries only live delivery, presence and limits; rooms and messages need a store that every instance shares (PostgreSQL), or each instance would have its own history',
@@ -160,10 +205,11 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   const e = parsed.data;
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
+    exposeInternals: e.NODE_ENV === 'development' && isLoopbackHost(e.HOST),
     port: e.PORT,
     host: e.HOST,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
-    usingDevSecret: e.JWT_SECRET === undefined,
+    usingDevSecret: e.JWT_SECRET === undefined || e.JWT_SECRET === DEV_JWT_SECRET,
     databaseUrl: e.DATABASE_URL,
     database: Object.freeze({ poolSize: e.DATABASE_POOL_SIZE, timeoutMs: e.DATABASE_TIMEOUT_MS, timerPollMs: e.TIMER_POLL_MS }),
     redisUrl: e.REDIS_URL,
@@ -172,6 +218,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
+    trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,

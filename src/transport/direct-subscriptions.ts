@@ -54,20 +54,23 @@ const sharedIdentity = (item: unknown): object | undefined => {
   return (item as { kind?: unknown }).kind === 'error' ? undefined : item;
 };
 
-// yoga's maskError is typed to return Error; given a GraphQLError it returns a GraphQLError.
-const mask = (error: GraphQLError): GraphQLError => maskError(error, 'Unexpected error.') as GraphQLError;
+// yoga's maskError is typed to return Error; given a GraphQLError it returns a GraphQLError. The flag is
+// yoga's (config.exposeInternals), always passed: maskError's default would read process.env.NODE_ENV.
+const mask = (error: GraphQLError, exposeInternals: boolean): GraphQLError => maskError(error, 'Unexpected error.', exposeInternals) as GraphQLError;
 
 // Per-event errors from resolvers: ours carry a code and pass; anything else is masked, as yoga does.
-const maskResult = (result: ExecutionResult): ExecutionResult =>
-  result.errors ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : mask(error))) } : result;
+const maskResult = (result: ExecutionResult, exposeInternals: boolean): ExecutionResult =>
+  result.errors
+    ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : mask(error, exposeInternals))) }
+    : result;
 
-const codeRequestErrors = (result: ExecutionResult): ExecutionResult => ({
+const codeRequestErrors = (result: ExecutionResult, exposeInternals: boolean): ExecutionResult => ({
   ...result,
   errors: result.errors?.map((error) => {
     if (typeof error.extensions['code'] === 'string') return error;
     const original = error.originalError;
     // A resolver's unexpected failure is masked; anything else here is GraphQL rejecting the variables.
-    if (original && !(original instanceof GraphQLError)) return mask(error);
+    if (original && !(original instanceof GraphQLError)) return mask(error, exposeInternals);
     return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: ErrorCode.BadUserInput } });
   }),
 });
@@ -90,11 +93,13 @@ export interface DirectSubscription {
   operationId: string;
   /** Selections sharing this key produce identical payloads for the same event. */
   groupKey: string;
+  /** Unexpected errors carry their original error and stack (config.exposeInternals, as yoga's masking). */
+  exposeInternals: boolean;
 }
 
 export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
   const source = await createSourceEventStream(subscription.args);
-  if (!isAsyncIterable(source)) return codeRequestErrors(source);
+  if (!isAsyncIterable(source)) return codeRequestErrors(source, subscription.exposeInternals);
   return new DirectStream(source[Symbol.asyncIterator](), subscription);
 };
 
@@ -184,7 +189,7 @@ class DirectStream extends ClosingIterator<never> {
   }
 
   private serialize(item: unknown, result: ExecutionResult): Buffer {
-    const masked = maskResult(result);
+    const masked = maskResult(result, this.subscription.exposeInternals);
     const payload = Buffer.from(JSON.stringify(masked));
     const identity = sharedIdentity(item);
     // Only clean results are shared; an error may depend on who asked.

@@ -63,6 +63,8 @@ export interface GraphqlWsDeps {
    * peer that vanished without a close frame is noticed within two intervals.
    */
   keepAliveMs: number;
+  /** Unexpected errors of subscriptions carry internals: config.exposeInternals, the value yoga masks with. */
+  exposeInternals: boolean;
   /** Origin and per-IP attempt checks, answered with an HTTP status before the socket is accepted. */
   verifyUpgrade: VerifyUpgrade;
   connectionSlots: UserConnectionSlots;
@@ -107,7 +109,7 @@ const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { 
  * so that both transports share plugins, limits, error masking and the context factory.
  */
 export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
-  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits, metrics } = deps;
+  const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, exposeInternals, context, connectionSlots, limits, metrics } = deps;
   const ServerSocket = createServerSocketClass({
     maxBufferedBytes: deps.maxSocketBufferBytes,
     onSlowConsumer: deps.onSlowConsumer,
@@ -138,13 +140,17 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   // Its dispose() is not used: close() below drains sockets first, then closes them with 1001 itself.
   useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
+      // An operation that throws while being set up (its context) closes the socket with 4500; the close
+      // reason is the error's message only when internals may be shown. graphql-ws would otherwise decide
+      // by process.env.NODE_ENV, and say it whenever NODE_ENV is not `production`.
+      isProd: !exposeInternals,
       // rootValue is always an EnvelopedRoot, set in onSubscribe below.
       execute: (args) => (args.rootValue as EnvelopedRoot).execute?.(args) as never,
       subscribe: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         if (!root.direct) return root.subscribe?.(args) as never;
         // Each event is executed with itself as root value.
-        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct, meter }) as never;
+        return subscribeDirect({ args: { ...args, rootValue: undefined }, ...root.direct, meter, exposeInternals }) as never;
       },
       // Returning false makes graphql-ws close the socket with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { RateLimiter } from '../engine/types.js';
+import type { ClientAddressOf } from './client-address.js';
 import type { OriginPolicy } from './origin-policy.js';
 
 /** `ws`'s asynchronous `verifyClient`: answers before the WebSocket is accepted. */
@@ -13,6 +14,8 @@ export interface UpgradeGuardDeps {
   origins: OriginPolicy;
   /** Connection attempts per client IP, shared by every instance on the engine. */
   attempts: RateLimiter;
+  /** The client's address: the TCP peer, or behind TRUST_PROXY the last untrusted X-Forwarded-For hop. */
+  clientAddress: ClientAddressOf;
   logger: Logger;
 }
 
@@ -20,14 +23,13 @@ export interface UpgradeGuardDeps {
  * Checks a WebSocket upgrade before graphql-ws sees the socket: a browser page from an origin not in
  * `ALLOWED_ORIGINS` gets 403, an IP over its `RATE_LIMIT_CONNECTIONS` budget 429 with `Retry-After`.
  *
- * The IP is the TCP peer's address. Behind a proxy or load balancer that is the proxy's, so every client
- * shares one budget; X-Forwarded-For is deliberately not read (anyone can send it), so limit per client at
- * the proxy, or raise the budget there.
+ * The IP is the client's address (client-address.ts): behind a proxy that is not named in TRUST_PROXY it
+ * is the proxy's, and every client behind it shares one budget.
  */
-export const createUpgradeGuard = ({ origins, attempts, logger }: UpgradeGuardDeps): VerifyUpgrade =>
+export const createUpgradeGuard = ({ origins, attempts, clientAddress, logger }: UpgradeGuardDeps): VerifyUpgrade =>
   // Two declared parameters: that is how `ws` tells the asynchronous form from the synchronous one.
   (info, callback) => {
-    const ip = info.req.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(info.req);
     if (!origins.allows(info.origin)) {
       logger.debug({ ip, origin: info.origin }, 'websocket refused: origin not allowed');
       callback(false, 403, 'Origin not allowed');

@@ -37,7 +37,8 @@ export interface YogaDeps {
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
 export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, onSlowConsumer, plugins = [] }: YogaDeps): RoomcastYoga => {
-  const development = config.nodeEnv === 'development';
+  // One decision for every transport (config.ts): graphql-ws's subscriptions mask with the same value.
+  const { exposeInternals } = config;
   return createYoga<InitialContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -49,9 +50,10 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     maxRequestBodySize: false,
     context,
     cors: origins.cors,
-    // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with
-    // the original error attached only in development.
-    maskedErrors: { maskError: (error, message) => maskError(error, message, development) },
+    // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with the
+    // original error attached only when internals may be shown (development on a loopback HOST). The
+    // flag is always passed: yoga's own default would read process.env.NODE_ENV.
+    maskedErrors: { isDev: exposeInternals, maskError: (error, message) => maskError(error, message, exposeInternals) },
     // GraphiQL's assets are served by this server (inlined), not fetched from a CDN, so it works offline
     // and behind strict firewalls. The bundle is ~30 MB of strings: loaded on the first visit only.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
@@ -67,7 +69,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       error: (...args) => logger.error({ args }, 'yoga'),
     },
     plugins: [
-      useQueryLimits(config.limits, { exposeSuggestions: development }),
+      useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
       useErrorCodes(),
       useWellFormedStrings(schema),
       ...plugins,

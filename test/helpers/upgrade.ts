@@ -9,9 +9,15 @@ export interface UpgradeAnswer {
 }
 
 /** Attempts an upgrade (sub-protocol graphql-transport-ws), closes the socket if accepted, and says how it went. */
-export const tryUpgrade = (wsUrl: string, options: { origin?: string; timeoutMs?: number } = {}): Promise<UpgradeAnswer> =>
+export const tryUpgrade = (
+  wsUrl: string,
+  options: { origin?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<UpgradeAnswer> =>
   new Promise((resolve, reject) => {
-    const socket = new WebSocket(wsUrl, 'graphql-transport-ws', options.origin === undefined ? {} : { origin: options.origin });
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws', {
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
+    });
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;

@@ -37,6 +37,29 @@ describe('config', () => {
     assert.equal(config.usingDevSecret, false);
   });
 
+  it('refuses the published development secret unless NODE_ENV=development', () => {
+    for (const nodeEnv of ['production', 'test', undefined]) {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: nodeEnv, JWT_SECRET: DEV_JWT_SECRET }),
+        (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.startsWith('JWT_SECRET: is the public development secret')),
+        `NODE_ENV=${nodeEnv}`,
+      );
+    }
+    assert.equal(loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET }).usingDevSecret, true);
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).usingDevSecret, true, 'unset outside production: the default, with a warning');
+  });
+
+  it('exposes internals only with NODE_ENV=development and a loopback HOST', () => {
+    assert.equal(loadConfig({}).exposeInternals, false, 'NODE_ENV unset');
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST']) {
+      assert.equal(loadConfig({ NODE_ENV: 'development', HOST: host }).exposeInternals, true, host);
+    }
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.internal']) {
+      assert.equal(loadConfig({ NODE_ENV: 'development', HOST: host }).exposeInternals, false, host);
+    }
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).exposeInternals, false);
+  });
+
   it('refuses a default page larger than the maximum', () => {
     assert.throws(() => loadConfig({ MAX_PAGE_SIZE: '10', DEFAULT_PAGE_SIZE: '20' }), ConfigError);
   });
@@ -63,5 +86,15 @@ describe('config', () => {
     assert.deepEqual(limits.connectionAttempts, { points: 5, durationSec: 2 });
     assert.throws(() => loadConfig({ MAX_CONNECTIONS_PER_USER: '0' }), ConfigError);
     assert.throws(() => loadConfig({ RATE_LIMIT_CONNECTIONS: '5' }), ConfigError);
+    assert.deepEqual(loadConfig({}).limits.connectionAttempts, { points: 300, durationSec: 10 }, 'sized for a reconnect storm');
+  });
+
+  it('reads TRUST_PROXY as addresses and networks, none by default', () => {
+    assert.deepEqual(loadConfig({}).trustedProxies, []);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.7, 10.0.0.0/8,fd00::/8' }).trustedProxies, [
+      { address: '10.0.0.7', prefix: 32, family: 'ipv4' },
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+    ]);
   });
 });
