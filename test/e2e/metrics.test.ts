@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { gql, gqlData } from '../helpers/graphql-http.js';
 import { sample } from '../helpers/metrics.js';
 import { createRoom, sendMessage } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
@@ -22,7 +22,7 @@ const BURST = 30;
 const BUDGET = 20;
 
 describe('metrics and logs', () => {
-  let redis: RedisServer;
+  let stack: SharedStack;
   let server: ServerProcess;
   let alice: string;
   let bob: string;
@@ -37,13 +37,13 @@ describe('metrics and logs', () => {
   const valueOf = async (name: string, labels?: Record<string, string>) => sample(await scrape(), name, labels);
 
   before(async () => {
-    redis = await startRedis();
-    server = await startServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'metrics', RATE_LIMIT_MESSAGES: `${BUDGET}/60` } });
+    stack = await startSharedStack();
+    server = await startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'metrics', RATE_LIMIT_MESSAGES: `${BUDGET}/60` } });
     [alice, bob, carol, mallory] = await Promise.all([tokenFor('alice'), tokenFor('bob'), tokenFor('carol'), tokenFor('mallory')]);
   });
   after(async () => {
     await server?.stop();
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it('exposes connections, subscriptions, deliveries, latency, refusals, operations, timers and engine errors with the values the traffic implies', async (t) => {
@@ -186,11 +186,11 @@ describe('metrics and logs', () => {
   });
 
   it('counts engine errors and answers /readyz 503 while Redis is down', async () => {
-    await redis.stop();
+    await stack.redis.stop();
     await waitFor(async () => ((await valueOf('roomcast_engine_errors_total')) ?? 0) > 0, { what: 'engine errors to be counted' });
     const readyz = await fetch(`http://127.0.0.1:${server.port}/readyz`);
     assert.equal(readyz.status, 503);
-    await redis.restart();
+    await stack.redis.restart();
     await waitFor(async () => (await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 200, { timeoutMs: 10_000, what: 'ready again' });
   });
 

@@ -1,4 +1,4 @@
-// Several Roomcast processes on one real redis-server behave as one server: messages sent through any
+// Several Roomcast processes on one PostgreSQL and one redis-server behave as one server: messages sent through any
 // instance reach subscribers on every instance exactly once and in seq order, history is the same
 // everywhere, a subscriber whose instance is killed -9 resumes on another with nothing lost or doubled,
 // and a timer whose instance died is ticked and finished by the survivors.
@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gqlData } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, range, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { kill9 } from '../helpers/server-kill.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs, type LiveSubscription } from '../helpers/ws-client.js';
@@ -41,15 +42,9 @@ const history = async (server: ServerProcess, token: string, roomId: string): Pr
     })
   ).messages.edges.map((edge) => edge.node);
 
-const hasExited = (server: ServerProcess) => server.child.exitCode !== null || server.child.signalCode !== null;
 
-const kill9 = async (server: ServerProcess) => {
-  process.kill(server.pid, 'SIGKILL');
-  await waitFor(() => hasExited(server), { timeoutMs: 5_000, what: `server pid ${server.pid} to exit after SIGKILL` });
-};
-
-describe('several instances on one Redis', () => {
-  let redis: RedisServer;
+describe('several instances on one PostgreSQL and one Redis', () => {
+  let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
   let c: ServerProcess;
@@ -57,17 +52,17 @@ describe('several instances on one Redis', () => {
   let alice: string;
   let bob: string;
   let carol: string;
-  const start = () => startServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'multi-instance' } });
+  const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'multi-instance' } });
 
   before(async () => {
-    redis = await startRedis();
+    stack = await startSharedStack();
     [a, b, c] = await Promise.all([start(), start(), start()]);
     [alice, bob, carol] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob'), tokenFor('carol', 'Carol')]);
   });
   after(async () => {
     // By PID: servers first (they hold connections to Redis), then Redis.
     await Promise.all([a, b, c, ...extra].filter(Boolean).map((server) => server.stop()));
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it('messages sent alternately through A and C reach subscribers on B and C once, in seq order; history is the same everywhere', async (t) => {

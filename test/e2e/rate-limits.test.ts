@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, range, sendMessage, sendUntilDelivered } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
@@ -104,17 +104,17 @@ describe('write rate limits, memory engine', () => {
 });
 
 describe('rate limits across two instances on Redis', () => {
-  let redis: RedisServer;
+  let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
   before(async () => {
-    redis = await startRedis();
-    const env = { ...LIMITS, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'rate-limits', RATE_LIMIT_CONNECTIONS: '4/600' };
+    stack = await startSharedStack();
+    const env = { ...LIMITS, ...stack.env, REDIS_KEY_PREFIX: 'rate-limits', RATE_LIMIT_CONNECTIONS: '4/600' };
     [a, b] = await Promise.all([startServer({ env }), startServer({ env })]);
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it('accepts one budget of a burst split over both instances', async (t) => {

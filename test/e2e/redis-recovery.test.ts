@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { codeOf } from '../helpers/error-code.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, MESSAGE_FIELDS, range, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -24,21 +24,21 @@ const readyStatus = async (server: ServerProcess): Promise<number> =>
   (await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(5_000) })).status;
 
 describe('Redis crash and recovery under two instances', () => {
-  let redis: RedisServer;
+  let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
   let alice: string;
   let bob: string;
 
   before(async () => {
-    redis = await startRedis({ appendOnly: true });
-    const start = () => startServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'redis-recovery' } });
+    stack = await startSharedStack({ appendOnly: true });
+    const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'redis-recovery' } });
     [a, b] = await Promise.all([start(), start()]);
     [alice, bob] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob')]);
   });
   after(async () => {
     await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it('fails fast and is unready while Redis is down, then recovers: nothing acknowledged is lost, the live subscriber sees no gap and no duplicate', async (t) => {
@@ -56,7 +56,7 @@ describe('Redis crash and recovery under two instances', () => {
       range(2, 11),
     );
 
-    await redis.kill9();
+    await stack.redis.kill9();
 
     // Writes through either instance fail fast, with a code.
     for (const [name, server] of [['A', a], ['B', b]] as const) {
@@ -76,7 +76,7 @@ describe('Redis crash and recovery under two instances', () => {
     }
     assert.equal(sub.completed(), false, 'the subscription stays open through the outage');
 
-    await redis.restart();
+    await stack.redis.restart();
     for (const server of [a, b]) {
       await waitFor(async () => (await readyStatus(server)) === 200, { timeoutMs: 15_000, intervalMs: 100, what: `/readyz on port ${server.port} to answer 200 after Redis is back` });
     }

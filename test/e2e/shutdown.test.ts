@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { createRoomcastClient } from '../../client/index.js';
 import { gqlData } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, MESSAGE_FIELDS, range, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startRedis } from '../helpers/redis-server.js';
+import { startSharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerEnv, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
@@ -116,9 +116,10 @@ const startFor = async (t: TestContext, env: ServerEnv): Promise<ServerProcess> 
 
 describe('graceful shutdown', () => {
   it('SIGTERM on Redis while a subscriber streams and mutations are in flight: every mutation answers, sockets get 1001, exit 0; a restart plus resume loses and repeats nothing', async (t) => {
-    const redis = await startRedis();
-    t.after(() => redis.stop());
-    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'shutdown', LOG_LEVEL: 'debug' };
+    const stack = await startSharedStack();
+    const { redis } = stack;
+    t.after(() => stack.stop());
+    const env = { ...stack.env, REDIS_KEY_PREFIX: 'shutdown', LOG_LEVEL: 'debug' };
     const a = await startFor(t, env);
     const [alice, bob, carol] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob'), tokenFor('carol', 'Carol')]);
     const room = await createRoom(a.url, alice, { name: 'deploy during a quiz' });
