@@ -11,6 +11,7 @@ export const testFiles = [
   'test/unit/config.test.ts',
   'test/unit/jwt.test.ts',
   'test/unit/connection-identity.test.ts',
+  'test/unit/ending-at.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
   'test/unit/timer-math.test.ts',
