@@ -113,6 +113,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     maxSocketBufferBytes: config.limits.maxSocketBufferBytes,
     onSlowConsumer,
     keepAliveMs: config.limits.keepAliveMs,
+    closeTimeoutMs: config.limits.wsCloseTimeoutMs,
     context,
     metrics,
     verifyUpgrade: createUpgradeGuard({

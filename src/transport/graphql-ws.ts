@@ -21,7 +21,7 @@ import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
-import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from './slow-consumer.js';
+import type { SlowConsumerEvent } from './slow-consumer.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -56,6 +56,11 @@ export interface GraphqlWsDeps {
   maxSocketBufferBytes: number;
   /** A socket was cut off for not reading (it is logged and counted by the caller). */
   onSlowConsumer: (event: SlowConsumerEvent) => void;
+  /**
+   * How long a closing socket may wait for its peer (WS_CLOSE_TIMEOUT_MS): a close frame queued behind a
+   * full buffer reaches a stalled reader only once it reads again, which may be long after the cut.
+   */
+  closeTimeoutMs: number;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
   /**
@@ -102,27 +107,44 @@ const parseFailure = (error: unknown): GraphQLError[] => {
 // refuses mutations on a GET request (a CSRF guard that means nothing on a socket).
 const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
+// What graphql-ws itself does to every operation of a socket when it closes (`return()` each one; ours
+// are idempotent, so its own call at the close is harmless).
+const endSubscriptions = (context: { subscriptions: Record<string, unknown> } | undefined): void => {
+  for (const operation of Object.values(context?.subscriptions ?? {})) {
+    if (typeof operation === 'object' && operation !== null && 'return' in operation && typeof operation.return === 'function') {
+      void Promise.resolve(Reflect.apply(operation.return, operation, [undefined])).catch(() => undefined);
+    }
+  }
+};
+
 /**
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
 export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, context, connectionSlots, limits, metrics } = deps;
+  // Each accepted socket's graphql-ws context, for what has to reach its operations from outside.
+  const contexts = new WeakMap<WebSocket, { subscriptions: Record<string, unknown> }>();
   const ServerSocket = createServerSocketClass({
     maxBufferedBytes: deps.maxSocketBufferBytes,
-    onSlowConsumer: deps.onSlowConsumer,
+    onSlowConsumer: (event, socket) => {
+      deps.onSlowConsumer(event);
+      // The socket stays open for its close frame (closeTimeoutMs) but nothing more is written to it: its
+      // subscriptions end now, giving back their room streams and the user's presence at once.
+      endSubscriptions(contexts.get(socket));
+    },
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
   });
   // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
-  // socket may wait for its peer: a close frame queued behind a full buffer never reaches a peer that does
-  // not read, and ws's default would hold that buffer for 30 s.
+  // socket may wait for its peer: a slow consumer's close frame is queued behind its full buffer, and a
+  // reader that resumes within it still learns why it was cut (4008, not 1006).
   const options = {
     server: httpServer,
     path: GRAPHQL_PATH,
     maxPayload: maxPayloadBytes,
     verifyClient: deps.verifyUpgrade,
     WebSocket: ServerSocket,
-    closeTimeout: CLOSE_TIMEOUT_MS,
+    closeTimeout: deps.closeTimeoutMs,
   };
   const wss = new WebSocketServer<typeof ServerSocket>(options);
   const operations = createSocketOperations();
@@ -169,6 +191,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
           return false;
         }
         ctx.extra.releaseConnection = release;
+        contexts.set(socket, ctx);
         // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
         ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
         // Closed while the token was being checked: onClose may have run before there was a slot to give back.
