@@ -12,7 +12,7 @@ import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
-import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import { isSettlingStream, subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
 import { createKeepalive } from './keepalive.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationInfo } from '../observability/operation-info.js';
@@ -78,9 +78,14 @@ export interface GraphqlWsDeps {
 export interface GraphqlWsTransport {
   /** Refuses upgrades from now on; open sockets carry on. */
   stopAccepting(): void;
+  /** Resolves once no socket runs a query or mutation (each has written its `complete`) or it has closed. */
+  operationsSettled(): Promise<void>;
+
   /**
-   * Stops accepting, lets each socket's queries and mutations answer (until `operationsDeadlineAt`), then
-   * closes it with 1001 (going away); resolves once every socket is closed.
+   * Stops accepting; lets each socket's queries and mutations answer and its subscriptions write what
+   * their room streams have received by then (until `operationsDeadlineAt`), then closes it with 1001
+   * (going away), each socket on its own, so that one that does not read holds up only itself; resolves
+   * once every socket is closed. Called after the bus has delivered what was published before the stop.
    */
   close(deadlines: { operationsDeadlineAt: number; closeDeadlineAt: number }): Promise<void>;
   connectionCount(): number;
@@ -268,9 +273,17 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   };
   return {
     stopAccepting,
+    async operationsSettled() {
+      await Promise.all([...wss.clients].map((socket) => operations.settled(socket)));
+    },
     async close({ operationsDeadlineAt, closeDeadlineAt }) {
       stopAccepting();
-      await drainSockets({ sockets: wss.clients, operations, clock, operationsDeadlineAt, closeDeadlineAt });
+      const settled = async (socket: WebSocket) => {
+        await operations.settled(socket);
+        const streams = Object.values(contexts.get(socket)?.subscriptions ?? {}).filter(isSettlingStream);
+        await Promise.all(streams.map((stream) => stream.settled()));
+      };
+      await drainSockets({ sockets: wss.clients, settled, clock, operationsDeadlineAt, closeDeadlineAt });
       keepalive.stop();
     },
     connectionCount: () => wss.clients.size,
