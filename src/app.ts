@@ -4,17 +4,21 @@ import { createTokenVerifier } from './auth/jwt.js';
 import type { Config } from './config/config.js';
 import type { Engine } from './engine/types.js';
 import type { Clock } from './lib/clock.js';
+import { settlesBy } from './lib/deadline.js';
+import { randomId } from './lib/random-id.js';
 import type { Metrics } from './observability/metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { useMetricsEndpoint } from './observability/use-metrics-endpoint.js';
 import { useOperationMetrics } from './observability/use-operation-metrics.js';
 import { useRequestLog } from './observability/use-request-log.js';
+import { passBusBarrier } from './services/bus-barrier.js';
 import { createServices, type Services } from './services/index.js';
 import { createContextFactory } from './transport/create-context.js';
 import { attachGraphqlWs } from './transport/graphql-ws.js';
 import { trackHttpResponses } from './transport/http-drain.js';
 import { createHttpServer } from './transport/http-server.js';
 import { createHttpStreams } from './transport/plugins/use-stream-cut.js';
+import { createPendingAnswers } from './transport/plugins/use-pending-answers.js';
 import { createUserConnectionSlots } from './transport/connection-limits.js';
 import { createOriginPolicy } from './transport/origin-policy.js';
 import { createUpgradeGuard } from './transport/upgrade-guard.js';
@@ -39,12 +43,13 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /**
    * Drains: `/readyz` answers 503; no new connection or upgrade is accepted, idle keep-alive connections
-   * close and every response from now on says `Connection: close`; HTTP subscription streams are cut;
-   * queries and mutations in flight finish and answer, over HTTP and over graphql-ws, where each socket is
-   * closed with 1001 once its own have answered; then background work stops. Resolves once every
-   * connection is closed. Operations still running `CLOSE_MARGIN_MS` before `deadlineAt` are abandoned
-   * so that sockets still get their 1001; an HTTP request that never finishes keeps this pending (main.ts
-   * exits non-zero at the deadline). Does not close the engine.
+   * close and every response from now on says `Connection: close`; queries and mutations in flight finish
+   * and answer, over HTTP and over graphql-ws; what they published reaches this instance's own
+   * subscribers (the bus echoes a marker, then each graphql-ws subscription has written what its stream
+   * received); only then are HTTP subscription streams cut and sockets closed with 1001; then background
+   * work stops. Resolves once every connection is closed. Waits still pending `CLOSE_MARGIN_MS` before
+   * `deadlineAt` are abandoned so that sockets still get their 1001; an HTTP request that never finishes
+   * keeps this pending (main.ts exits non-zero at the deadline). Does not close the engine.
    */
   close(options?: { deadlineAt?: number }): Promise<void>;
 }
@@ -70,6 +75,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
   const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
   const context = createContextFactory({ verifier, services, clock });
   const streams = createHttpStreams();
+  const answers = createPendingAnswers();
   let draining = false;
   const origins = createOriginPolicy(config.allowedOrigins);
   const connectionSlots = createUserConnectionSlots(config.limits.maxConnectionsPerUser);
@@ -99,6 +105,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
       useRequestLog({ logger, clock }),
       useOperationMetrics(metrics),
       streams.plugin,
+      answers.plugin,
       ...(config.metricsEnabled ? [useMetricsEndpoint(metrics)] : []),
     ],
   });
@@ -115,6 +122,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     onSlowConsumer,
     keepAliveMs: config.limits.keepAliveMs,
     exposeInternals: config.exposeInternals,
+    closeTimeoutMs: config.limits.wsCloseTimeoutMs,
     context,
     metrics,
     verifyUpgrade: createUpgradeGuard({
@@ -143,10 +151,16 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
       }),
     async close({ deadlineAt = clock.now() + config.shutdownTimeoutMs } = {}) {
       draining = true;
+      const operationsDeadlineAt = deadlineAt - CLOSE_MARGIN_MS;
       const httpClosed = http.drain();
       ws.stopAccepting();
+      // A write acknowledged before the stop reaches this instance's live subscribers before their
+      // sockets close: writes in flight on either transport finish (and so have published), then the bus
+      // delivers everything published so far, then (in ws.close) each socket's subscriptions write it.
+      await settlesBy(Promise.all([answers.settled(), ws.operationsSettled()]), clock, operationsDeadlineAt);
+      await settlesBy(passBusBarrier(engine.bus, `shutdown-barrier:${randomId('app')}`), clock, operationsDeadlineAt);
       streams.cutAll();
-      await ws.close({ operationsDeadlineAt: deadlineAt - CLOSE_MARGIN_MS, closeDeadlineAt: deadlineAt - CLOSE_MARGIN_MS / 2 });
+      await ws.close({ operationsDeadlineAt, closeDeadlineAt: deadlineAt - CLOSE_MARGIN_MS / 2 });
       await httpClosed;
       await services.stop();
     },

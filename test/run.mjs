@@ -12,6 +12,7 @@ export const testFiles = [
   'test/unit/client-address.test.ts',
   'test/unit/jwt.test.ts',
   'test/unit/connection-identity.test.ts',
+  'test/unit/ending-at.test.ts',
   'test/unit/page-window.test.ts',
   'test/unit/room-stream.test.ts',
   'test/unit/retry-with-backoff.test.ts',

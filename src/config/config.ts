@@ -95,6 +95,7 @@ export const EnvSchema = z
     PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
     TYPING_TTL_MS: int(500, 10_000, 5_000),
     KEEPALIVE_MS: int(100, 60_000, 12_000),
+    WS_CLOSE_TIMEOUT_MS: int(1_000, 120_000, 30_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1…64)').default('roomcast'),
     PRESENCE_TTL_MS: int(1_000, 120_000, 15_000),
     TIMER_POLL_MS: int(20, 10_000, 250),
@@ -158,6 +159,8 @@ export interface Config {
     presenceGraceMs: number;
     typingTtlMs: number;
     keepAliveMs: number;
+    /** How long a closing graphql-ws socket waits for its peer's close frame before it is destroyed. */
+    wsCloseTimeoutMs: number;
     writeBudgets: WriteBudgets;
     /** Messages older than this are deleted; undefined keeps everything. */
     historyRetentionMs: number | undefined;
@@ -232,6 +235,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       typingTtlMs: e.TYPING_TTL_MS,
       keepAliveMs: e.KEEPALIVE_MS,
+      wsCloseTimeoutMs: e.WS_CLOSE_TIMEOUT_MS,
       writeBudgets: Object.freeze({
         messages: e.RATE_LIMIT_MESSAGES,
         typing: e.RATE_LIMIT_TYPING,

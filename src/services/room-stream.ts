@@ -20,7 +20,15 @@ export type LiveSink = (item: PublicRoomEvent) => boolean;
 /** Streams from `openRoomStream` accept a live sink under this key. */
 export const attachLiveSink = Symbol('attachLiveSink');
 
-export type RoomStream = AsyncIterableIterator<StreamItem> & { [attachLiveSink](sink: LiveSink): void };
+/**
+ * Streams from `openRoomStream` answer, under this key, a promise that resolves once every event they had
+ * received by then has been taken by their consumer: the next time the consumer waits on an empty stream
+ * (or at once if it is waiting now, or the stream has ended). Shutdown uses it to let published messages
+ * reach the socket before it closes.
+ */
+export const whenIdle = Symbol('whenIdle');
+
+export type RoomStream = AsyncIterableIterator<StreamItem> & { [attachLiveSink](sink: LiveSink): void; [whenIdle](): Promise<void> };
 
 export interface RoomStreamOptions {
   engine: Pick<Engine, 'bus' | 'messages'>;
@@ -75,6 +83,7 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
   private sink: LiveSink | undefined;
   private unsubscribe: Unsubscribe | undefined;
   private finish: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] | undefined;
 
   constructor(private readonly options: RoomStreamOptions) {
     super();
@@ -106,6 +115,19 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     this.sink = sink;
   }
 
+  // The consumer parks on next() only with nothing ready, queued or left to catch up: whatever arrived
+  // earlier has been handed over (and, for a direct subscription, written), or taken by the live sink.
+  [whenIdle](): Promise<void> {
+    if (this.done || this.wake) return Promise.resolve();
+    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = undefined;
+    for (const resolve of waiters ?? []) resolve();
+  }
+
   async next(): Promise<IteratorResult<StreamItem, undefined>> {
     for (;;) {
       if (this.done) return { done: true, value: undefined };
@@ -125,6 +147,7 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
       }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
+        this.settleIdle();
       });
     }
   }
@@ -233,6 +256,7 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
   protected close(): Promise<void> {
     this.done = true;
     this.signal();
+    this.settleIdle();
     if (!this.finish) {
       this.options.onClose?.();
       this.finish = this.unsubscribe?.() ?? Promise.resolve();

@@ -3,7 +3,7 @@ import { maskError } from 'graphql-yoga';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { ErrorCode } from '../errors/index.js';
-import { attachLiveSink, type LiveSink } from '../services/room-stream.js';
+import { attachLiveSink, whenIdle, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
@@ -104,13 +104,22 @@ export const subscribeDirect = async (subscription: DirectSubscription): Promise
 };
 
 type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
+type IdleTarget = Partial<Record<typeof whenIdle, () => Promise<void>>>;
+
+/** What shutdown waits on before it closes a socket (graphql-ws holds each as a subscription of the socket). */
+export interface SettlingStream {
+  settled(): Promise<void>;
+}
+
+export const isSettlingStream = (value: unknown): value is SettlingStream =>
+  value instanceof DirectStream;
 
 /**
  * One subscription's delivery, as the iterator graphql-ws holds. A class rather than a closure per step:
  * every subscriber holds one, and methods on the prototype cost nothing per subscriber where closures
  * cost a function object each (about 700 bytes per subscription in a heap snapshot).
  */
-class DirectStream extends ClosingIterator<never> {
+class DirectStream extends ClosingIterator<never> implements SettlingStream {
   private finished = false;
   private readonly prefix: Buffer;
   private readonly writer: FrameWriter | undefined;
@@ -127,6 +136,16 @@ class DirectStream extends ClosingIterator<never> {
     subscription.meter.opened(subscription.field);
     // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
     (events as LiveSinkTarget)[attachLiveSink]?.call(events, (item) => this.deliverLive(item));
+  }
+
+  /**
+   * Resolves once every event the room stream had received by now has been written to the socket: the
+   * room stream is idle only when this stream waits on it again, after writing what it took. Sources
+   * that cannot tell (timer streams) count as settled.
+   */
+  settled(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return (this.events as IdleTarget)[whenIdle]?.call(this.events) ?? Promise.resolve();
   }
 
   /** Never yields: frames are written here, and the iterator ends when the stream does. */

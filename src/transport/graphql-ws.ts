@@ -12,7 +12,7 @@ import { randomId } from '../lib/random-id.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
-import { subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import { isSettlingStream, subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
 import { createKeepalive } from './keepalive.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationInfo } from '../observability/operation-info.js';
@@ -21,7 +21,7 @@ import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
-import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from './slow-consumer.js';
+import type { SlowConsumerEvent } from './slow-consumer.js';
 
 /** What the server keeps per graphql-ws connection (graphql-ws's `ctx.extra`, extended). */
 type ConnectionExtra = {
@@ -56,6 +56,11 @@ export interface GraphqlWsDeps {
   maxSocketBufferBytes: number;
   /** A socket was cut off for not reading (it is logged and counted by the caller). */
   onSlowConsumer: (event: SlowConsumerEvent) => void;
+  /**
+   * How long a closing socket may wait for its peer (WS_CLOSE_TIMEOUT_MS): a close frame queued behind a
+   * full buffer reaches a stalled reader only once it reads again, which may be long after the cut.
+   */
+  closeTimeoutMs: number;
   /** Our context factory, for subscriptions: they keep a lean context for their whole life. */
   context: (initial: InitialContext) => Promise<Context>;
   /**
@@ -75,9 +80,14 @@ export interface GraphqlWsDeps {
 export interface GraphqlWsTransport {
   /** Refuses upgrades from now on; open sockets carry on. */
   stopAccepting(): void;
+  /** Resolves once no socket runs a query or mutation (each has written its `complete`) or it has closed. */
+  operationsSettled(): Promise<void>;
+
   /**
-   * Stops accepting, lets each socket's queries and mutations answer (until `operationsDeadlineAt`), then
-   * closes it with 1001 (going away); resolves once every socket is closed.
+   * Stops accepting; lets each socket's queries and mutations answer and its subscriptions write what
+   * their room streams have received by then (until `operationsDeadlineAt`), then closes it with 1001
+   * (going away), each socket on its own, so that one that does not read holds up only itself; resolves
+   * once every socket is closed. Called after the bus has delivered what was published before the stop.
    */
   close(deadlines: { operationsDeadlineAt: number; closeDeadlineAt: number }): Promise<void>;
   connectionCount(): number;
@@ -104,27 +114,44 @@ const parseFailure = (error: unknown): GraphQLError[] => {
 // refuses mutations on a GET request (a CSRF guard that means nothing on a socket).
 const socketRequest = new Request(`http://graphql-ws.invalid${GRAPHQL_PATH}`, { method: 'POST' });
 
+// What graphql-ws itself does to every operation of a socket when it closes (`return()` each one; ours
+// are idempotent, so its own call at the close is harmless).
+const endSubscriptions = (context: { subscriptions: Record<string, unknown> } | undefined): void => {
+  for (const operation of Object.values(context?.subscriptions ?? {})) {
+    if (typeof operation === 'object' && operation !== null && 'return' in operation && typeof operation.return === 'function') {
+      void Promise.resolve(Reflect.apply(operation.return, operation, [undefined])).catch(() => undefined);
+    }
+  }
+};
+
 /**
  * graphql-ws (`graphql-transport-ws`) on the same port and path as HTTP, executed through yoga's envelop
  * so that both transports share plugins, limits, error masking and the context factory.
  */
 export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   const { httpServer, yoga, verifier, logger, clock, maxPayloadBytes, keepAliveMs, exposeInternals, context, connectionSlots, limits, metrics } = deps;
+  // Each accepted socket's graphql-ws context, for what has to reach its operations from outside.
+  const contexts = new WeakMap<WebSocket, { subscriptions: Record<string, unknown> }>();
   const ServerSocket = createServerSocketClass({
     maxBufferedBytes: deps.maxSocketBufferBytes,
-    onSlowConsumer: deps.onSlowConsumer,
+    onSlowConsumer: (event, socket) => {
+      deps.onSlowConsumer(event);
+      // The socket stays open for its close frame (closeTimeoutMs) but nothing more is written to it: its
+      // subscriptions end now, giving back their room streams and the user's presence at once.
+      endSubscriptions(contexts.get(socket));
+    },
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
   });
   // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
-  // socket may wait for its peer: a close frame queued behind a full buffer never reaches a peer that does
-  // not read, and ws's default would hold that buffer for 30 s.
+  // socket may wait for its peer: a slow consumer's close frame is queued behind its full buffer, and a
+  // reader that resumes within it still learns why it was cut (4008, not 1006).
   const options = {
     server: httpServer,
     path: GRAPHQL_PATH,
     maxPayload: maxPayloadBytes,
     verifyClient: deps.verifyUpgrade,
     WebSocket: ServerSocket,
-    closeTimeout: CLOSE_TIMEOUT_MS,
+    closeTimeout: deps.closeTimeoutMs,
   };
   const wss = new WebSocketServer<typeof ServerSocket>(options);
   const operations = createSocketOperations();
@@ -175,6 +202,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
           return false;
         }
         ctx.extra.releaseConnection = release;
+        contexts.set(socket, ctx);
         // Closes the socket with 4403 when the token expires, unless refreshAuth replaced it first.
         ctx.extra.identity = new ConnectionIdentity(socket, principal, verifier, clock);
         // Closed while the token was being checked: onClose may have run before there was a slot to give back.
@@ -251,9 +279,17 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
   };
   return {
     stopAccepting,
+    async operationsSettled() {
+      await Promise.all([...wss.clients].map((socket) => operations.settled(socket)));
+    },
     async close({ operationsDeadlineAt, closeDeadlineAt }) {
       stopAccepting();
-      await drainSockets({ sockets: wss.clients, operations, clock, operationsDeadlineAt, closeDeadlineAt });
+      const settled = async (socket: WebSocket) => {
+        await operations.settled(socket);
+        const streams = Object.values(contexts.get(socket)?.subscriptions ?? {}).filter(isSettlingStream);
+        await Promise.all(streams.map((stream) => stream.settled()));
+      };
+      await drainSockets({ sockets: wss.clients, settled, clock, operationsDeadlineAt, closeDeadlineAt });
       keepalive.stop();
     },
     connectionCount: () => wss.clients.size,

@@ -12,7 +12,8 @@ export interface FrameWriter {
 export interface ServerSocketOptions {
   /** Unsent bytes a socket may hold; past it the socket is closed with SLOW_CONSUMER_CLOSE_CODE. */
   maxBufferedBytes: number;
-  onSlowConsumer: (event: SlowConsumerEvent) => void;
+  /** `socket` has just been closed with SLOW_CONSUMER_CLOSE_CODE (its close frame is queued, not sent). */
+  onSlowConsumer: (event: SlowConsumerEvent, socket: WebSocket) => void;
   /** A peer broke the WebSocket framing (ws has already closed the socket with the matching 1xxx code). */
   onPeerProtocolError: (error: Error) => void;
 }
@@ -31,7 +32,8 @@ const isPeerProtocolError = (value: unknown): value is Error => {
  * - After each write, a socket holding more than `maxBufferedBytes` unsent (`bufferedAmount`: what the
  *   kernel would not take yet) is closed with SLOW_CONSUMER_CLOSE_CODE. Nothing more is written to a
  *   closing socket, so a stalled reader costs at most the cap plus one frame; the WebSocketServer's
- *   `closeTimeout` destroys it if the peer never reads its way to the close frame.
+ *   `closeTimeout` (WS_CLOSE_TIMEOUT_MS) destroys it if the peer does not read its way to the close
+ *   frame by then.
  * - Client frames that graphql-ws would accept but a client may not send (client-message-guard.ts) are
  *   refused with 4400 before graphql-ws sees them.
  * - Framing errors are the peer's, not ours: they are reported to `onPeerProtocolError` instead of
@@ -60,8 +62,8 @@ export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPe
       if (this.readyState !== WebSocket.OPEN) return;
       const bufferedBytes = this.bufferedAmount;
       if (bufferedBytes <= maxBufferedBytes) return;
-      onSlowConsumer({ transport: 'graphql-ws', bufferedBytes });
       this.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: reconnect and resume from your last cursor');
+      onSlowConsumer({ transport: 'graphql-ws', bufferedBytes }, this);
     }
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {

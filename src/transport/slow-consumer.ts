@@ -12,11 +12,12 @@
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 
 /**
- * How long a connection being closed may take to finish. A close frame (or the last SSE event) is queued
- * behind everything already buffered, so a peer that does not read never receives it; after this the
- * connection is destroyed and its buffer released.
+ * How long a cut-off SSE response may take to finish. Its last events are queued behind everything
+ * already buffered, so a peer that does not read never receives them; after this the connection is
+ * destroyed, which releases the buffer and (only then) the subscription. A graphql-ws socket is kept
+ * longer (WS_CLOSE_TIMEOUT_MS): its subscriptions are released at the cut, and it holds only its buffer.
  */
-export const CLOSE_TIMEOUT_MS = 5_000;
+export const SSE_CLOSE_TIMEOUT_MS = 5_000;
 
 export interface SlowConsumerEvent {
   transport: 'graphql-ws' | 'sse';

@@ -51,23 +51,24 @@ export const createSocketOperations = (): SocketOperations => {
 
 export interface DrainOptions {
   sockets: Iterable<WebSocket>;
-  operations: SocketOperations;
+  /** Resolves once `socket` may be closed: what it runs has answered and what it owes is written. */
+  settled: (socket: WebSocket) => Promise<void>;
   clock: Clock;
-  /** Operations still running then are abandoned and their socket closed anyway. */
+  /** Sockets not settled by then are closed anyway. */
   operationsDeadlineAt: number;
   /** Peers that have not answered the close frame by then are cut (ws itself would wait 30 s). */
   closeDeadlineAt: number;
 }
 
-/** Closes every socket with 1001 once its queries and mutations have answered; resolves when all are closed. */
-export const drainSockets = async ({ sockets, operations, clock, operationsDeadlineAt, closeDeadlineAt }: DrainOptions): Promise<void> => {
+/** Closes every socket with 1001 once it has settled, each on its own; resolves when all are closed. */
+export const drainSockets = async ({ sockets, settled, clock, operationsDeadlineAt, closeDeadlineAt }: DrainOptions): Promise<void> => {
   const all = [...sockets];
   const closed = Promise.all(
     all.map((socket) => (socket.readyState === socket.CLOSED ? undefined : new Promise<void>((resolve) => socket.once('close', () => resolve())))),
   );
   await Promise.all(
     all.map(async (socket) => {
-      await settlesBy(operations.settled(socket), clock, operationsDeadlineAt);
+      await settlesBy(settled(socket), clock, operationsDeadlineAt);
       if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, 'Server shutting down');
     }),
   );

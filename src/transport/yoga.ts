@@ -13,6 +13,7 @@ import type { InitialContext } from './create-context.js';
 import type { UserConnectionSlots } from './connection-limits.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.js';
+import { useStreamExpiry } from './plugins/use-stream-expiry.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
 
@@ -75,6 +76,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       ...plugins,
       useReadiness({ path: '/readyz', isReady }),
       useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
+      useStreamExpiry(clock),
       useCodedRefusals(),
       useSseSendBound({
         maxBufferedBytes: config.limits.maxSocketBufferBytes,

@@ -4,7 +4,7 @@
 // that never ends meets the deadline (exit 1), and SIGINT drains like SIGTERM (SSE cut, keep-alive idle).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { Agent, get } from 'node:http';
+import { Agent, get, request, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import WebSocket from 'ws';
@@ -112,6 +112,30 @@ const startFor = async (t: TestContext, env: ServerEnv): Promise<ServerProcess> 
   const server = await startServer({ env });
   t.after(() => server.stop());
   return server;
+};
+
+/**
+ * A sendMessage over HTTP whose body has only partly arrived: the server has the request (it is in
+ * flight) but cannot run it until `finish()` sends the rest. Resolves to the response once finished.
+ */
+const heldSend = async (server: ServerProcess, token: string, input: Record<string, unknown>) => {
+  const body = Buffer.from(JSON.stringify({ query: SEND, variables: { i: input } }));
+  const req = request(server.url, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}` },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.once('response', (res: IncomingMessage) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+  });
+  req.write(body.subarray(0, 10));
+  return { finish: () => req.end(body.subarray(10)), response };
 };
 
 describe('graceful shutdown', () => {
@@ -231,9 +255,10 @@ describe('graceful shutdown', () => {
     assert.deepEqual(seen, range(4, total), 'the resumed stream: nothing lost, nothing repeated');
 
     // The typed client reconnected after the 1001 on its own and resumed from its cursor.
-    await waitFor(() => carolRoom.timeline.get().length === total, {
+    // (Her timeline may be complete before the reconnect: acknowledged messages reach her before the 1001.)
+    await waitFor(() => carolRoom.timeline.get().length === total && carolClient.status.get() === 'connected', {
       timeoutMs: 15_000,
-      what: () => `carol's timeline to hold ${total} messages (has ${carolRoom.timeline.get().length})`,
+      what: () => `carol's timeline to hold ${total} messages (has ${carolRoom.timeline.get().length}) and carol to be connected (${carolClient.status.get()})`,
     });
     assert.deepEqual(carolRoom.timeline.get().map((entry) => entry.seq), range(1, total));
     assert.ok(carolStatuses.includes('reconnecting'), `carol's status went ${carolStatuses.join(' ')}`);
@@ -248,6 +273,88 @@ describe('graceful shutdown', () => {
       { timeoutMs: 10_000, what: 'the timer to finish on the restarted server' },
     );
   });
+
+  for (const engine of ['memory', 'postgres+redis'] as const) {
+    it(`SIGTERM on ${engine} with sendMessage calls in flight over HTTP: every acknowledged message reaches the instance's own graphql-ws subscriber before its 1001`, async (t) => {
+      const env: ServerEnv = { LOG_LEVEL: 'debug' };
+      if (engine === 'postgres+redis') {
+        const stack = await startSharedStack();
+        t.after(() => stack.stop());
+        Object.assign(env, { ...stack.env, REDIS_KEY_PREFIX: 'deliver-before-close' });
+      }
+      const server = await startFor(t, env);
+      const [alice, bob] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob')]);
+      const room = await createRoom(server.url, alice, { name: `in flight at SIGTERM (${engine})` });
+      const first = await sendMessage(server.url, alice, { roomId: room.id, body: 'before' });
+      // A subscriber spoken by hand, to see exactly which frames arrive before its close.
+      const subscriber = await rawGraphqlWs(server, bob);
+      t.after(() => subscriber.close());
+      subscriber.send({ id: 'live', type: 'subscribe', payload: { query: MESSAGE_ADDED, variables: { r: room.id, a: null } } });
+      const seqsBeforeClose = () =>
+        subscriber.frames
+          .slice(0, subscriber.framesAtClose() < 0 ? undefined : subscriber.framesAtClose())
+          .flatMap((frame) => (frame.id === 'live' && frame.type === 'next' ? [(frame.payload as { data: Delivered }).data.messageAdded.seq] : []));
+      await waitFor(
+        async () => {
+          await sendMessage(server.url, alice, { roomId: room.id, body: 'are you there' });
+          return seqsBeforeClose().length > 0;
+        },
+        { what: 'the subscription to be live', intervalMs: 100 },
+      );
+
+      // Sends the server has received but cannot run until their bodies are finished, after SIGTERM...
+      const held = await Promise.all(range(1, HTTP_SENDS).map((i) => heldSend(server, alice, { roomId: room.id, body: `held ${i}`, clientId: `held-${i}` })));
+      const before = server.output().length;
+      await waitFor(
+        () =>
+          logLines(server)
+            .slice(before)
+            .filter((line) => line['msg'] === 'request received' && line['method'] === 'POST').length >= HTTP_SENDS,
+        { what: `the server to have received all ${HTTP_SENDS} held sends` },
+      );
+      // ...and a burst that is running when the signal arrives (those refused or cut are not acknowledged).
+      const burst = range(1, HTTP_SENDS).map((i) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+          body: JSON.stringify({ query: SEND, variables: { i: { roomId: room.id, body: `burst ${i}`, clientId: `burst-${i}` } } }),
+        }).then(
+          async (response) => ({ status: response.status, body: await response.text() }),
+          () => undefined,
+        ),
+      );
+      await waitFor(
+        () =>
+          logLines(server)
+            .slice(before)
+            .filter((line) => line['msg'] === 'request received' && line['method'] === 'POST').length >= HTTP_SENDS + HTTP_SENDS / 3,
+        { what: 'the server to have received part of the burst' },
+      );
+      const exited = exitOf(server);
+      process.kill(server.pid, 'SIGTERM');
+      await waitForLog(server, 'shutting down');
+      for (const send of held) send.finish();
+
+      const answers = [...(await Promise.all(held.map((send) => send.response))), ...(await Promise.all(burst))];
+      const acknowledged = answers.flatMap((answer) => {
+        if (answer?.status !== 200) return [];
+        const parsed = JSON.parse(answer.body) as { data?: { sendMessage: SentMessage } | null };
+        return parsed.data?.sendMessage ? [parsed.data.sendMessage.seq] : [];
+      });
+      const exit = await exited;
+      assert.deepEqual([exit.code, exit.signal], [0, null], `exit status; last lines:\n${server.output().slice(-5).join('\n')}`);
+      await waitFor(() => subscriber.closeCode() !== undefined, { what: 'the subscriber to be closed' });
+      assert.equal(subscriber.closeCode(), 1001);
+      assert.ok(acknowledged.length >= HTTP_SENDS, `every held send was acknowledged (${acknowledged.length})`);
+      const delivered = new Set(seqsBeforeClose());
+      const missing = acknowledged.filter((seq) => !delivered.has(seq)).sort((a, b) => a - b);
+      assert.deepEqual(missing, [], `acknowledged but not delivered before the 1001 (of ${acknowledged.length} acknowledged)`);
+      const seqs = seqsBeforeClose();
+      assert.deepEqual(seqs, range(seqs[0] ?? 0, (seqs[0] ?? 0) + seqs.length - 1), 'delivered in order, once');
+      assert.ok((seqs[0] ?? 0) > first.seq);
+      t.diagnostic(`${engine}: ${acknowledged.length} sends acknowledged during the drain, all delivered before 1001`);
+    });
+  }
 
   it('a second signal exits at once, while the first is still draining', async (t) => {
     const server = await startFor(t, {});

@@ -265,7 +265,35 @@ describe('slow consumers', () => {
     t.diagnostic(`SSE stream cut at ${logged.bufferedBytes} bytes after ${seqs.length} of ${1 + batches * BATCH} messages`);
   });
 
-  it('a stalled reader that never reads again is dropped after the close timeout, freeing its subscriptions', async (t) => {
+  it('graphql-ws: a reader that resumes reading long after its cut still reads the 4008 close, and its subscription ends at the cut', async (t) => {
+    const room = await createRoom(server.url, alice, { name: 'late-reader' });
+    const cutsBefore = slowConsumerLogs(server, 'graphql-ws').length;
+    const late = await openRawSubscriber(server.wsUrl, await tokenFor('late-reader'), 'subscription($r: ID!) { messageAdded(roomId: $r) { seq cursor body } }', {
+      r: room.id,
+    });
+    t.after(() => late.socket.terminate());
+    await sendMessage(server.url, alice, { roomId: room.id, body: BODY });
+    await waitFor(() => late.positions().length === 1, { what: 'the first message' });
+    tcpOf(late.socket).pause();
+    let batches = 0;
+    while (slowConsumerLogs(server, 'graphql-ws').length === cutsBefore && batches < BATCHES) {
+      await publishBatch(room.id);
+      batches += 1;
+    }
+    assert.equal(slowConsumerLogs(server, 'graphql-ws').length, cutsBefore + 1, 'the stalled socket was cut off');
+    // Its subscription is released at the cut, not when the socket finally closes.
+    await waitFor(async () => !(await online(room.id)).includes('late-reader'), { timeoutMs: 3_000, intervalMs: 100, what: 'the cut-off subscriber to go offline' });
+
+    // The reader stalls well past ws's old 5 s close timeout (WS_CLOSE_TIMEOUT_MS is 30 s by default).
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    tcpOf(late.socket).resume();
+    assert.equal(await late.closed, SLOW_CONSUMER_CLOSE_CODE, 'the close frame reached the reader (not 1006)');
+    const seqs = late.positions().map((position) => position.seq);
+    assert.deepEqual(seqs, range(1, seqs.length), 'everything buffered before the cut, in order');
+    t.diagnostic(`read ${seqs.length} messages, then 4008, after a ${batches}-batch backlog and a 6.5 s stall`);
+  });
+
+  it('a stalled reader that never reads again frees its subscriptions: graphql-ws at the cut, SSE after its close timeout', async (t) => {
     const room = await createRoom(server.url, alice, { name: 'never-reads' });
     const wsLogs = slowConsumerLogs(server, 'graphql-ws').length;
     const sseLogs = slowConsumerLogs(server, 'sse').length;
@@ -284,7 +312,8 @@ describe('slow consumers', () => {
       batches += 1;
     }
     assert.ok(slowConsumerLogs(server, 'graphql-ws').length > wsLogs && slowConsumerLogs(server, 'sse').length > sseLogs, 'both were cut off');
-    // Neither reads its close frame or final event, so only the close timeout (5 s) ends the connections.
+    // Neither reads its close frame or final event: the socket's subscription ends at the cut, the SSE
+    // stream's when its connection is destroyed (5 s).
     await waitFor(async () => (await online(room.id)).length === 0, { timeoutMs: 5_000 + 3_000, intervalMs: 100, what: 'the stalled connections to be dropped' });
   });
 });

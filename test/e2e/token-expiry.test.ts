@@ -1,14 +1,17 @@
-// A graphql-ws socket lives no longer than its token, unless refreshAuth renews it on that socket: a real
-// server process, real graphql-ws clients, tokens that expire within seconds.
+// A graphql-ws socket lives no longer than its token, unless refreshAuth renews it on that socket, and an
+// SSE stream no longer than the token it was opened with: a real server process, real graphql-ws and
+// graphql-sse clients, tokens that expire within seconds.
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.js';
 import { createRoomcastClient, RoomcastClientError } from '../../client/index.js';
+import { codeOf } from '../helpers/error-code.js';
 import { gql, gqlData } from '../helpers/graphql-http.js';
-import { MESSAGE_FIELDS, sendMessage, type SentMessage } from '../helpers/operations.js';
+import { createRoom, MESSAGE_FIELDS, sendMessage, type SentMessage } from '../helpers/operations.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { subscribeSse } from '../helpers/sse-client.js';
 import { TEST_SECRET, tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs, type TestWsClient } from '../helpers/ws-client.js';
@@ -31,7 +34,7 @@ const overSocket = async <T>(ws: TestWsClient, query: string, variables: Record<
   return { items: operation.items, codes: operation.errorCodes() };
 };
 
-describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
+describe('token expiry on graphql-ws sockets and SSE streams', { concurrency: true }, () => {
   let server: ServerProcess;
   let ownerToken: string;
   let roomId: string;
@@ -133,6 +136,46 @@ describe('token expiry on graphql-ws sockets', { concurrency: true }, () => {
     await waitFor(() => sub.items.some((item) => item.messageAdded.id === still.id), { timeoutMs: 5_000, what: 'delivery after the refusals' });
 
     await expectClosedAt(ws, expMs, 'the close at the old exp');
+  });
+
+  it('ends an SSE stream on a private room at exp with UNAUTHENTICATED and complete; nothing sent after exp reaches it', async (t) => {
+    const room = await createRoom(server.url, ownerToken, { name: 'expiry-private', private: true, memberIds: ['sia'] });
+    const token = await tokenFor('sia', 'Sia', 3);
+    const expMs = expiryMs(token);
+    const sse = subscribeSse<{ messageAdded: SentMessage }>(server.url, token, { query: MESSAGE_ADDED, variables: { r: room.id, a: null } });
+    t.after(() => sse.dispose());
+    // Live-only: the stream is live once a message sent after it started arrives.
+    await waitFor(
+      async () => {
+        await sendMessage(server.url, ownerToken, { roomId: room.id, body: 'before exp' });
+        return sse.items.length > 0;
+      },
+      { timeoutMs: 5_000, intervalMs: 100, what: 'the SSE stream to be live' },
+    );
+    assert.ok(Date.now() < expMs, 'the stream delivered before exp');
+
+    await sse.waitForEnd(expMs - Date.now() + 5_000);
+    const endedAt = Date.now();
+    assert.ok(endedAt >= expMs, `ended ${expMs - endedAt} ms before exp`);
+    assert.deepEqual(sse.errors, [], 'ended with complete, not as a dropped connection');
+    const last = sse.payloads.at(-1);
+    assert.deepEqual(last?.errors?.map(codeOf), ['UNAUTHENTICATED'], `the last event: ${JSON.stringify(last)}`);
+    assert.equal(last?.data ?? null, null);
+    assert.ok(sse.items.every((item) => item.messageAdded.body === 'before exp'));
+
+    // The stream has completed, so nothing sent now can reach it; and the server let its subscription go:
+    // sia leaves the room's presence (after PRESENCE_GRACE_MS, 5 s here).
+    await sendMessage(server.url, ownerToken, { roomId: room.id, body: 'after exp' });
+    const online = async () =>
+      (
+        await gqlData<{ room: { online: { id: string }[] } }>(server.url, {
+          token: ownerToken,
+          query: 'query($r: ID!) { room(id: $r) { online { id } } }',
+          variables: { r: room.id },
+        })
+      ).room.online.map((user) => user.id);
+    await waitFor(async () => !(await online()).includes('sia'), { timeoutMs: 5_000 + 3_000, intervalMs: 200, what: 'sia to go offline' });
+    assert.ok(sse.items.every((item) => item.messageAdded.body === 'before exp'));
   });
 
   it('over HTTP refreshAuth is BAD_USER_INPUT: there is no socket to refresh', async () => {

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { codedErrorResponse, ErrorCode } from '../../errors/index.js';
 import { nodeResponseOf } from './node-response.js';
 import type { Clock } from '../../lib/clock.js';
-import { CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from '../slow-consumer.js';
+import { SSE_CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from '../slow-consumer.js';
 
 export interface SseSendBoundOptions {
   /** Unsent bytes an SSE response may hold (MAX_SOCKET_BUFFER_BYTES, as for a graphql-ws socket). */
@@ -36,7 +36,7 @@ const endsAnEvent = (chunk: unknown): boolean => {
  * stalled reader's subscription alive forever, its events parked in its room stream. Here the response may
  * instead fill up to `maxBufferedBytes` (`writableLength`: unsent bytes in node and its socket); past that,
  * at the next event boundary, the stream gets a final SLOW_CONSUMER error and `complete`, and is ended. Its
- * source stays paused from then on. A reader that catches up within CLOSE_TIMEOUT_MS reads everything
+ * source stays paused from then on. A reader that catches up within SSE_CLOSE_TIMEOUT_MS reads everything
  * buffered, then those two events; otherwise the response is destroyed, which releases the buffer, and
  * @whatwg-node/server's close handler cancels the body and with it the subscription.
  */
@@ -54,7 +54,7 @@ const boundResponse = (res: ServerResponse, { maxBufferedBytes, clock, onSlowCon
     onSlowConsumer({ transport: 'sse', bufferedBytes });
     Reflect.apply(write, this, [FINAL_EVENTS]);
     this.end();
-    const cancel = clock.setTimeout(() => this.destroy(), CLOSE_TIMEOUT_MS);
+    const cancel = clock.setTimeout(() => this.destroy(), SSE_CLOSE_TIMEOUT_MS);
     this.once('close', cancel);
     return false;
   } as ServerResponse['write']; // the same overloads as node's write, implemented by forwarding
