@@ -348,6 +348,10 @@ export interface RoomBus {
    * cheap and must not throw. Each instance holds one subscription per room, shared by all of its local
    * listeners, and only rooms with listeners wake the instance. When the bus may have missed events (its
    * connection dropped and came back) every local room gets a `resync`.
+   *
+   * Events one instance publishes reach that instance's listeners in publish order across all rooms, so
+   * a marker it publishes and sees come back means everything it published before has been delivered
+   * to it (the shutdown barrier, services/bus-barrier.ts, relies on this).
    */
   subscribe(roomId: string, listener: RoomListener): Promise<Unsubscribe>;
 }

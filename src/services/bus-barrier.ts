@@ -5,7 +5,7 @@ import type { RoomBus } from '../engine/types.js';
  * a marker published on `topic` (one nobody else uses) after them comes back behind them. Both engines
  * deliver one instance's events in publish order across topics: the memory bus calls listeners inside
  * publish, and the Redis bus receives every channel on one subscriber connection, in the order Redis
- * executed the PUBLISHes (a message's PUBLISH runs inside its append script, before the append answers).
+ * executed the PUBLISHes (a message is published, after its commit, before sendMessage answers).
  */
 export const passBusBarrier = async (bus: Pick<RoomBus, 'publish' | 'subscribe'>, topic: string): Promise<void> => {
   let passed: () => void = () => undefined;

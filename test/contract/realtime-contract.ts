@@ -66,6 +66,37 @@ export const realtimeContract = (name: string, make: () => Promise<RealtimeFixtu
       assert.deepEqual(eventsB[0], messageEvent(roomB, 1, 'sentinel'));
     });
 
+    it('delivers one instance\'s events to its own listeners in publish order across rooms', async (t) => {
+      const { realtime, close } = await make();
+      t.after(close);
+      const rooms = [freshRoomId(), freshRoomId(), freshRoomId()];
+      const seen: string[] = [];
+      let notify: (() => void) | undefined;
+      const unsubscribes = await Promise.all(
+        rooms.map((roomId, index) =>
+          realtime.bus.subscribe(roomId, (event) => {
+            seen.push(`${index}:${label(event)}`);
+            notify?.();
+          }),
+        ),
+      );
+      t.after(() => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())));
+      const expected: string[] = [];
+      for (let seq = 1; seq <= 30; seq++) {
+        const index = seq % rooms.length;
+        await realtime.bus.publish(rooms[index] ?? '', receiptEvent(rooms[index] ?? '', seq));
+        expected.push(`${index}:r${seq}`);
+      }
+      const deadline = Date.now() + 3_000;
+      while (seen.length < expected.length && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          notify = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+      assert.deepEqual(seen, expected);
+    });
+
     it('stops delivering after unsubscribe and keeps other subscribers of the room', async (t) => {
       const { realtime, close } = await make();
       t.after(close);
