@@ -29,6 +29,31 @@ const toMessage = (row: MessageRow): MessageRecord => {
   });
 };
 
+// Exported for bench/postgres-driver.ts, which measures the drivers on the store's own statements.
+/** One statement, so one transaction, one round trip: $1 room, $2 author, $3 author name, $4 clientId, $5 body, $6 createdAt. */
+export const appendSql = `WITH existing AS (
+                   SELECT ${messageColumns} FROM messages
+                    WHERE $4::text IS NOT NULL AND room_id = $1 AND author_id = $2 AND client_id = $4
+                 ), next AS (
+                   UPDATE rooms SET last_seq = last_seq + 1
+                    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
+                   RETURNING last_seq
+                 ), inserted AS (
+                   INSERT INTO messages (${messageColumns})
+                   SELECT $1, next.last_seq, $2, $3, $5, $4, $6 FROM next
+                   RETURNING ${messageColumns}
+                 )
+                 SELECT true AS created, * FROM inserted
+                 UNION ALL
+                 SELECT false AS created, * FROM existing`;
+
+/** $1 room, $2 fromSeq, $3 toSeq. */
+export const rangeSql = `SELECT ${messageColumns} FROM messages
+                WHERE room_id = $1
+                  AND seq >= GREATEST($2::bigint, (SELECT pruned_through + 1 FROM rooms WHERE id = $1))
+                  AND seq <= $3
+                ORDER BY seq`;
+
 const UNIQUE_VIOLATION = '23505';
 const isDuplicateClientId = (error: unknown): boolean =>
   typeof error === 'object' &&
@@ -57,21 +82,7 @@ export const createPostgresMessageStore = (db: Queryable): MessageStore => {
       try {
         ({ rows } = await db.query<MessageRow & { created: boolean }>({
           name: 'roomcast-messages-append',
-          text: `WITH existing AS (
-                   SELECT ${messageColumns} FROM messages
-                    WHERE $4::text IS NOT NULL AND room_id = $1 AND author_id = $2 AND client_id = $4
-                 ), next AS (
-                   UPDATE rooms SET last_seq = last_seq + 1
-                    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
-                   RETURNING last_seq
-                 ), inserted AS (
-                   INSERT INTO messages (${messageColumns})
-                   SELECT $1, next.last_seq, $2, $3, $5, $4, $6 FROM next
-                   RETURNING ${messageColumns}
-                 )
-                 SELECT true AS created, * FROM inserted
-                 UNION ALL
-                 SELECT false AS created, * FROM existing`,
+          text: appendSql,
           values: [message.roomId, message.authorId, message.authorName, message.clientId, message.body, message.createdAt],
         }));
       } catch (error) {
@@ -112,11 +123,7 @@ export const createPostgresMessageStore = (db: Queryable): MessageStore => {
       // newer seq's, e.g. clock skew between instances) is treated as gone like the rest of the prefix.
       const { rows } = await db.query<MessageRow>({
         name: 'roomcast-messages-range',
-        text: `SELECT ${messageColumns} FROM messages
-                WHERE room_id = $1
-                  AND seq >= GREATEST($2::bigint, (SELECT pruned_through + 1 FROM rooms WHERE id = $1))
-                  AND seq <= $3
-                ORDER BY seq`,
+        text: rangeSql,
         values: [roomId, fromSeq, toSeq],
       });
       return rows.map(toMessage);

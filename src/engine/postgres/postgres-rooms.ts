@@ -23,6 +23,24 @@ const toRoom = (row: RoomRow): RoomRecord =>
     ordinal: Number(row.ordinal),
   });
 
+/** Exported for bench/postgres-driver.ts. A membership check reads one index entry, never a member list. */
+export const isMemberSql = 'SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2) AS member';
+
+/**
+ * Exported for the test that reads its plan. $1 viewer, $2 afterOrdinal, $3 limit + 1. Two ordered index
+ * reads of at most $3 rows each: the public directory and the viewer's own memberships. The first $3
+ * rooms of their union are among them, so other users' private rooms are never scanned.
+ */
+export const listVisibleSql = `WITH candidates AS (
+               (SELECT id FROM rooms WHERE NOT private AND ordinal > $2 ORDER BY ordinal LIMIT $3)
+               UNION
+               (SELECT room_id FROM memberships WHERE user_id = $1 AND room_ordinal > $2 ORDER BY room_ordinal LIMIT $3)
+             )
+             SELECT r.id, r.name, r.private, r.owner_id, r.created_at, r.ordinal
+               FROM candidates c JOIN rooms r ON r.id = c.id
+              ORDER BY r.ordinal
+              LIMIT $3`;
+
 export const createPostgresRoomStore = (db: Queryable): RoomStore => ({
   async create(room) {
     // One statement, so one transaction: the room and its first members appear together. The owner is
@@ -60,7 +78,7 @@ export const createPostgresRoomStore = (db: Queryable): RoomStore => ({
   async isMember(roomId, userId) {
     const { rows } = await db.query<{ member: boolean }>({
       name: 'roomcast-rooms-is-member',
-      text: 'SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2) AS member',
+      text: isMemberSql,
       values: [roomId, userId],
     });
     return rows[0]?.member === true;
@@ -116,20 +134,10 @@ export const createPostgresRoomStore = (db: Queryable): RoomStore => ({
   },
 
   async listVisible({ viewerId, afterOrdinal, limit }) {
-    // Two ordered index reads of at most limit + 1 each: the public directory and the viewer's own
-    // memberships. The first limit + 1 rooms of their union are among them, so other users' private
-    // rooms are never scanned. One more row than asked says whether more follow.
+    // One more row than asked says whether more follow.
     const { rows } = await db.query<RoomRow>({
       name: 'roomcast-rooms-list-visible',
-      text: `WITH candidates AS (
-               (SELECT id FROM rooms WHERE NOT private AND ordinal > $2 ORDER BY ordinal LIMIT $3)
-               UNION
-               (SELECT room_id FROM memberships WHERE user_id = $1 AND room_ordinal > $2 ORDER BY room_ordinal LIMIT $3)
-             )
-             SELECT ${roomColumns.split(', ').map((column) => `r.${column}`).join(', ')}
-               FROM candidates c JOIN rooms r ON r.id = c.id
-              ORDER BY r.ordinal
-              LIMIT $3`,
+      text: listVisibleSql,
       values: [viewerId, afterOrdinal, limit + 1],
     });
     const rooms = rows.slice(0, limit).map(toRoom);

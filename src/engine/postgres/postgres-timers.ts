@@ -64,6 +64,9 @@ const valuesOf = (timer: TimerRecord): unknown[] => [
 // lock): the two-integer advisory lock space is separate from node-pg-migrate's one-bigint lock.
 const TIMER_CREATE_LOCK_CLASS = 0x7254; // 'rT'
 
+/** Exported for the test that reads its plan: $2 room. Reads only the partial index of active timers. */
+export const countActiveSql = `SELECT count(*) FROM timers WHERE room_id = $2 AND status IN ('RUNNING', 'PAUSED')`;
+
 export const createPostgresTimerStore = (db: Queryable, pool: pg.Pool): TimerStore => ({
   async create(timer, maxActive) {
     return inTransaction(pool, async (client) => {
@@ -78,7 +81,7 @@ export const createPostgresTimerStore = (db: Queryable, pool: pg.Pool): TimerSto
         name: 'roomcast-timers-create',
         text: `INSERT INTO timers (${timerColumns})
                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-                WHERE (SELECT count(*) FROM timers WHERE room_id = $2 AND status IN ('RUNNING', 'PAUSED')) < $15`,
+                WHERE (${countActiveSql}) < $15`,
         values: [...valuesOf(timer), maxActive],
       });
       return rowCount === 1;
@@ -144,7 +147,8 @@ export const createPostgresTimerStore = (db: Queryable, pool: pg.Pool): TimerSto
   async countRunning() {
     const { rows } = await db.query<{ running: string }>({
       name: 'roomcast-timers-count-running',
-      text: `SELECT count(*) AS running FROM timers WHERE status IN ('RUNNING', 'PAUSED') AND status = 'RUNNING'`,
+      // Implies the predicate of the partial index timers_active, so only active timers are read.
+      text: `SELECT count(*) AS running FROM timers WHERE status = 'RUNNING'`,
       values: [],
     });
     return Number(rows[0]?.running ?? 0);
