@@ -194,9 +194,27 @@ describe('postgres store: messages', () => {
     assert.equal((await store.messages.append(message('r1', { clientId: 'c1', authorId: 'bob' }))).message.seq, 2);
     assert.equal((await store.messages.append(message('r2', { clientId: 'c1' }))).message.seq, 1);
 
-    const racing = await Promise.all(
+    // Make the duplicates truly concurrent: another session holds the room row, so all twelve start (and
+    // find no earlier message) before any can take a seq; then it lets go and they go one by one.
+    const client = await rawClient(t, url);
+    await client.query('BEGIN');
+    await client.query(`SELECT 1 FROM rooms WHERE id = 'r1' FOR UPDATE`);
+    const pending = Promise.all(
       Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : second).messages.append(message('r1', { clientId: 'race', body: `r${i}` }))),
     );
+    // Watched from another session: inside a transaction pg_stat_activity is a snapshot.
+    const watcher = await rawClient(t, url);
+    await waitFor(
+      async () => {
+        const { rows } = await watcher.query<{ waiting: string }>(
+          `SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH existing%'`,
+        );
+        return Number(rows[0]?.waiting) === 12;
+      },
+      { timeoutMs: 10_000, what: 'twelve appends waiting on the room row' },
+    );
+    await client.query('COMMIT');
+    const racing = await pending;
     assert.equal(racing.filter((r) => r.created).length, 1);
     assert.equal(new Set(racing.map((r) => r.message.seq)).size, 1);
     assert.equal(racing[0]?.message.seq, 3);
@@ -435,6 +453,10 @@ describe('postgres store: timers', () => {
     await store.timers.create(timer('later', 'r2', { nextDueAt: 9_000 }), 20);
     await store.timers.create(timer('paused', 'r2', { status: 'PAUSED', nextDueAt: null, endsAt: null }), 20);
     assert.equal(await store.timers.nextDueAt(), 1_500);
+    // The lead's newer interface asks for the first due time after an instant.
+    const nextDueAfter = store.timers.nextDueAt as (afterMs?: number) => Promise<number | undefined>; // the same method, one optional argument more
+    assert.equal(await nextDueAfter(1_500), 3_000);
+    assert.equal(await nextDueAfter(9_000), undefined);
     assert.deepEqual(await store.timers.due(3_000, 10), [{ timerId: 'early', dueAt: 1_500 }, { timerId: 'late', dueAt: 3_000 }]);
     assert.deepEqual(await store.timers.due(10_000, 1), [{ timerId: 'early', dueAt: 1_500 }]);
     assert.equal(await store.timers.countRunning(), 3);

@@ -134,12 +134,13 @@ export const createPostgresTimerStore = (db: Queryable, pool: pg.Pool): TimerSto
     return rows.map((row) => ({ timerId: row.id, dueAt: Number(row.next_due_at) }));
   },
 
-  async nextDueAt() {
-    const { rows } = await db.query<{ due: string | null }>({
-      name: 'roomcast-timers-next-due-at',
-      text: 'SELECT min(next_due_at) AS due FROM timers WHERE next_due_at IS NOT NULL',
-      values: [],
-    });
+  // `afterMs` is optional so that this also fits the interface's newer `nextDueAt(afterMs?)`.
+  async nextDueAt(afterMs?: number) {
+    const { rows } = await db.query<{ due: string | null }>(
+      afterMs === undefined
+        ? { name: 'roomcast-timers-next-due-at', text: 'SELECT min(next_due_at) AS due FROM timers WHERE next_due_at IS NOT NULL', values: [] }
+        : { name: 'roomcast-timers-next-due-after', text: 'SELECT min(next_due_at) AS due FROM timers WHERE next_due_at > $1', values: [afterMs] },
+    );
     const due = rows[0]?.due ?? null;
     return due === null ? undefined : Number(due);
   },
