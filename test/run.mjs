@@ -101,6 +101,8 @@ const ensureInstalled = (isPresent, aptPackage, why) => {
   run(`install ${aptPackage}`, ['-e', `require('node:child_process').execSync('apt-get update && apt-get install -y ${aptPackage}', { stdio: 'inherit' })`]);
 };
 ensureInstalled(() => spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0, 'redis-server', 'the Redis engine tests start one');
+// Debian's postgresql puts its binaries under /usr/lib/postgresql/<version>/bin (not on PATH).
+ensureInstalled(() => spawnSync('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/postgres'], { stdio: 'ignore' }).status === 0, 'postgresql', 'the PostgreSQL store tests start one');
 // playwright-core downloads no browser: the browser tests drive Debian's chromium.
 ensureInstalled(() => existsSync('/usr/bin/chromium'), 'chromium', 'the browser tests drive it');
 
