@@ -27,6 +27,8 @@ export const testFiles = [
   'test/unit/freshness.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
+  'test/contract/postgres-store.test.ts',
+  'test/contract/postgres-store-specific.test.ts',
   'test/contract/memory-realtime.test.ts',
   'test/contract/redis-realtime.test.ts',
   'test/contract/redis-realtime-specific.test.ts',
