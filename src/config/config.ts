@@ -47,6 +47,7 @@ export const EnvSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     MAX_QUERY_DEPTH: int(2, 50, 10),
+    MAX_VARIABLES_DEPTH: int(2, 1_000, 32),
     MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
     MAX_QUERY_ALIASES: int(1, 1_000, 30),
     MAX_BODY_BYTES: int(1_024, 16 * 1024 * 1024, 1024 * 1024),
@@ -94,6 +95,8 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: Readonly<{
     maxQueryDepth: number;
+    /** Nesting of a request's `variables` and `extensions` objects. */
+    maxVariablesDepth: number;
     maxQueryTokens: number;
     maxQueryAliases: number;
     maxBodyBytes: number;
@@ -153,6 +156,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxVariablesDepth: e.MAX_VARIABLES_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
       maxQueryAliases: e.MAX_QUERY_ALIASES,
       maxBodyBytes: e.MAX_BODY_BYTES,
