@@ -47,6 +47,8 @@ export const EnvSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     MAX_QUERY_DEPTH: int(2, 50, 10),
+    // graphql's and GraphiQL's own introspection query is 21 deep (its TypeRef fragment nests `ofType` 9 times).
+    MAX_INTROSPECTION_DEPTH: int(21, 100, 24),
     MAX_VARIABLES_DEPTH: int(2, 1_000, 32),
     MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
     MAX_QUERY_ALIASES: int(1, 1_000, 30),
@@ -95,6 +97,8 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: Readonly<{
     maxQueryDepth: number;
+    /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
+    maxIntrospectionDepth: number;
     /** Nesting of a request's `variables` and `extensions` objects. */
     maxVariablesDepth: number;
     maxQueryTokens: number;
@@ -156,6 +160,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,
       maxVariablesDepth: e.MAX_VARIABLES_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
       maxQueryAliases: e.MAX_QUERY_ALIASES,
