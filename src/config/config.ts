@@ -53,6 +53,8 @@ export const EnvSchema = z
     MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
     MAX_QUERY_ALIASES: int(1, 1_000, 30),
     MAX_BODY_BYTES: int(1_024, 16 * 1024 * 1024, 1024 * 1024),
+    REFUSED_BODY_DRAIN_BYTES: int(0, 1024 * 1024 * 1024, 4 * 1024 * 1024),
+    REFUSED_BODY_DRAIN_MS: int(0, 60_000, 5_000),
     MAX_PAGE_SIZE: int(1, 100, 100),
     DEFAULT_PAGE_SIZE: int(1, 100, 20),
     MAX_SUBSCRIPTION_BUFFER: int(16, 1_000_000, 1_000),
@@ -104,6 +106,8 @@ export interface Config {
     maxQueryTokens: number;
     maxQueryAliases: number;
     maxBodyBytes: number;
+    /** What of a refused (413) body is read and thrown away, at most, before its connection is closed. */
+    refusedBodyDrain: Readonly<{ maxBytes: number; timeoutMs: number }>;
     maxPageSize: number;
     defaultPageSize: number;
     maxSubscriptionBuffer: number;
@@ -165,6 +169,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       maxQueryTokens: e.MAX_QUERY_TOKENS,
       maxQueryAliases: e.MAX_QUERY_ALIASES,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      refusedBodyDrain: Object.freeze({ maxBytes: e.REFUSED_BODY_DRAIN_BYTES, timeoutMs: e.REFUSED_BODY_DRAIN_MS }),
       maxPageSize: e.MAX_PAGE_SIZE,
       defaultPageSize: e.DEFAULT_PAGE_SIZE,
       maxSubscriptionBuffer: e.MAX_SUBSCRIPTION_BUFFER,
