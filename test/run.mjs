@@ -44,6 +44,7 @@ export const testFiles = [
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
+  'test/e2e/malformed-input-2.test.ts',
   // several server processes on one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',
