@@ -109,7 +109,7 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
       ...(config.metricsEnabled ? [useMetricsEndpoint(metrics)] : []),
     ],
   });
-  const httpServer = createHttpServer(yoga, config.limits.maxBodyBytes);
+  const httpServer = createHttpServer(yoga, config.limits, clock);
   const http = trackHttpResponses(httpServer);
   const ws = attachGraphqlWs({
     httpServer,

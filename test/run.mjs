@@ -53,6 +53,7 @@ export const testFiles = [
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
+  'test/e2e/malformed-input-2.test.ts',
   'test/e2e/well-formed-strings.test.ts',
   // PostgreSQL as the store of record: durability, outages, access patterns at scale
   'test/e2e/cursors.test.ts',

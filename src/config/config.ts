@@ -84,9 +84,14 @@ export const EnvSchema = z
     ENDED_TIMER_RETENTION_MS: int(0, 30 * 24 * 3_600_000, 3_600_000),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     MAX_QUERY_DEPTH: int(2, 50, 10),
+    // graphql's and GraphiQL's own introspection query is 21 deep (its TypeRef fragment nests `ofType` 9 times).
+    MAX_INTROSPECTION_DEPTH: int(21, 100, 24),
+    MAX_VARIABLES_DEPTH: int(2, 1_000, 32),
     MAX_QUERY_TOKENS: int(50, 100_000, 2_000),
     MAX_QUERY_ALIASES: int(1, 1_000, 30),
     MAX_BODY_BYTES: int(1_024, 16 * 1024 * 1024, 1024 * 1024),
+    REFUSED_BODY_DRAIN_BYTES: int(0, 1024 * 1024 * 1024, 4 * 1024 * 1024),
+    REFUSED_BODY_DRAIN_MS: int(0, 60_000, 5_000),
     MAX_PAGE_SIZE: int(1, 100, 100),
     DEFAULT_PAGE_SIZE: int(1, 100, 20),
     MAX_SUBSCRIPTION_BUFFER: int(16, 1_000_000, 1_000),
@@ -146,9 +151,15 @@ export interface Config {
   readonly trustedProxies: readonly TrustedProxy[];
   readonly limits: Readonly<{
     maxQueryDepth: number;
+    /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
+    maxIntrospectionDepth: number;
+    /** Nesting of a request's `variables` and `extensions` objects. */
+    maxVariablesDepth: number;
     maxQueryTokens: number;
     maxQueryAliases: number;
     maxBodyBytes: number;
+    /** What of a refused (413) body is read and thrown away, at most, before its connection is closed. */
+    refusedBodyDrain: Readonly<{ maxBytes: number; timeoutMs: number }>;
     maxPageSize: number;
     defaultPageSize: number;
     maxSubscriptionBuffer: number;
@@ -224,9 +235,12 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,
+      maxVariablesDepth: e.MAX_VARIABLES_DEPTH,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
       maxQueryAliases: e.MAX_QUERY_ALIASES,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      refusedBodyDrain: Object.freeze({ maxBytes: e.REFUSED_BODY_DRAIN_BYTES, timeoutMs: e.REFUSED_BODY_DRAIN_MS }),
       maxPageSize: e.MAX_PAGE_SIZE,
       defaultPageSize: e.DEFAULT_PAGE_SIZE,
       maxSubscriptionBuffer: e.MAX_SUBSCRIPTION_BUFFER,

@@ -5,6 +5,8 @@
  * the event 4400").
  */
 
+import { nestsDeeperThan } from '../lib/nesting-depth.js';
+
 /** Longest operation id a client may use: ids are echoed in every frame of the operation. */
 export const MAX_OPERATION_ID_LENGTH = 128;
 
@@ -14,8 +16,10 @@ const SERVER_ONLY_TYPES: ReadonlySet<unknown> = new Set(['connection_ack', 'next
 /**
  * Why a client frame is refused with 4400, or undefined to hand it to graphql-ws (which validates
  * everything else: JSON, known types, field types). Text that is not JSON is left to graphql-ws too.
+ * `maxPayloadDepth` (MAX_VARIABLES_DEPTH) bounds the payload of every frame but `subscribe`, whose variables
+ * and extensions get a coded error on their operation instead (graphql-ws.ts).
  */
-export const refusalOf = (text: string): string | undefined => {
+export const refusalOf = (text: string, maxPayloadDepth: number): string | undefined => {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -23,8 +27,11 @@ export const refusalOf = (text: string): string | undefined => {
     return undefined;
   }
   if (typeof message !== 'object' || message === null) return undefined;
-  const { type, id } = message as { type?: unknown; id?: unknown }; // a non-null object; both fields are read as unknown
+  const { type, id, payload } = message as { type?: unknown; id?: unknown; payload?: unknown }; // a non-null object; its fields are read as unknown
   if (SERVER_ONLY_TYPES.has(type)) return `A client may not send "${String(type)}" messages`;
   if (typeof id === 'string' && id.length > MAX_OPERATION_ID_LENGTH) return `Operation id longer than ${MAX_OPERATION_ID_LENGTH} characters`;
+  // graphql-ws echoes a ping's payload in its pong and keeps connection_init's for the socket's life; its
+  // JSON.stringify overflows the stack on a deep one (a 1 MB frame nests half a million levels).
+  if (type !== 'subscribe' && nestsDeeperThan(payload, maxPayloadDepth)) return `Payload nests deeper than ${maxPayloadDepth} levels`;
   return undefined;
 };

@@ -13,6 +13,7 @@ import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 import type { Context } from '../resolvers/context.js';
 import type { InitialContext } from './create-context.js';
 import { isSettlingStream, subscribeDirect, type SubscriptionMeter } from './direct-subscriptions.js';
+import { paramsDepthRefusal } from './params-depth.js';
 import { createKeepalive } from './keepalive.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationInfo } from '../observability/operation-info.js';
@@ -73,7 +74,7 @@ export interface GraphqlWsDeps {
   /** Origin and per-IP attempt checks, answered with an HTTP status before the socket is accepted. */
   verifyUpgrade: VerifyUpgrade;
   connectionSlots: UserConnectionSlots;
-  limits: { maxSubscriptionsPerConnection: number };
+  limits: { maxSubscriptionsPerConnection: number; maxVariablesDepth: number };
   metrics: Pick<Metrics, 'connectionOpened' | 'connectionClosed' | 'subscriptionOpened' | 'subscriptionClosed' | 'frames'>;
 }
 
@@ -141,6 +142,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       endSubscriptions(contexts.get(socket));
     },
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
+    maxPayloadDepth: limits.maxVariablesDepth,
   });
   // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
   // socket may wait for its peer: a slow consumer's close frame is queued behind its full buffer, and a
@@ -230,6 +232,9 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         // undefined once the token has expired: the socket is closing with 4403.
         const principal = identity?.current();
         if (!principal || !transport) return [new GraphQLError('Not authenticated', { extensions: { code: ErrorCode.Unauthenticated } })];
+        // Before anything walks the variables: the grouping key stringifies them, used or not.
+        const tooDeep = paramsDepthRefusal(payload, limits.maxVariablesDepth);
+        if (tooDeep) return [tooDeep];
         const enveloped = yoga.getEnveloped({
           request: socketRequest,
           principal,

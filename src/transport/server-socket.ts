@@ -16,6 +16,8 @@ export interface ServerSocketOptions {
   onSlowConsumer: (event: SlowConsumerEvent, socket: WebSocket) => void;
   /** A peer broke the WebSocket framing (ws has already closed the socket with the matching 1xxx code). */
   onPeerProtocolError: (error: Error) => void;
+  /** Deepest payload a frame other than `subscribe` may carry (MAX_VARIABLES_DEPTH); deeper ones get 4400. */
+  maxPayloadDepth: number;
 }
 
 // ws's receiver errors (bad opcode, invalid UTF-8, frame too large …) carry a WS_ERR_ code: the peer's fault.
@@ -39,7 +41,7 @@ const isPeerProtocolError = (value: unknown): value is Error => {
  * - Framing errors are the peer's, not ours: they are reported to `onPeerProtocolError` instead of
  *   graphql-ws's "Internal error … check your implementation" console line.
  */
-export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError }: ServerSocketOptions) =>
+export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError, maxPayloadDepth }: ServerSocketOptions) =>
   class ServerSocket extends WebSocket implements FrameWriter {
     override send(...args: unknown[]): void {
       // Forwarded as given: ws sorts out its own overloads (data, options?, callback?).
@@ -70,7 +72,7 @@ export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPe
       // Client frames are few next to the frames a server writes, so reading each one twice (here and in
       // graphql-ws) costs little.
       if (event === 'message' && this.readyState === WebSocket.OPEN) {
-        const reason = refusalOf(String(args[0]));
+        const reason = refusalOf(String(args[0]), maxPayloadDepth);
         if (reason !== undefined) {
           this.close(CloseCode.BadRequest, reason);
           return false;

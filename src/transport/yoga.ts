@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Context } from '../resolvers/context.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useParamsDepth } from './plugins/use-params-depth.js';
 import { useCodedRefusals } from './plugins/use-coded-refusals.js';
 import { useSseSendBound } from './plugins/use-sse-send-bound.js';
 import type { InitialContext } from './create-context.js';
@@ -70,6 +71,8 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       error: (...args) => logger.error({ args }, 'yoga'),
     },
     plugins: [
+      // First: no other hook may walk variables before their depth is known to be bounded.
+      useParamsDepth(config.limits.maxVariablesDepth),
       useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
       useErrorCodes(),
       useWellFormedStrings(schema),

@@ -23,6 +23,7 @@ export const createReceiptService = (deps: {
     await deps.writes.spend('receipts', actor.userId);
     await deps.rooms.requireVisible(actor.userId, roomId);
     const parsed = parseMessageId(messageId);
+    // Only ids this server wrote are accepted (see parseMessageId): a receipt echoes its id to the room.
     if (!parsed || parsed.roomId !== roomId) throw badInput('`messageId` is not a message of this room', { argument: 'messageId' });
     if (parsed.seq > (await deps.engine.messages.head(roomId))) throw notFound('Message');
     const { receipt, moved } = await deps.engine.receipts.advance({

@@ -4,6 +4,8 @@ import type { Plugin } from 'graphql-yoga';
 
 export interface QueryLimits {
   maxQueryDepth: number;
+  /** Depth allowed to documents that select `__schema` (at least graphql's standard introspection query's 21). */
+  maxIntrospectionDepth: number;
   maxQueryTokens: number;
   maxQueryAliases: number;
 }
@@ -20,13 +22,35 @@ const report = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
-export const useQueryLimits = (limits: QueryLimits, options: { exposeSuggestions: boolean }): Plugin =>
-  EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxQueryDepth, ignoreIntrospection: true, ...report },
-    // Counted by the parser, so a refusal is a parse failure (GRAPHQL_PARSE_FAILED).
-    maxTokens: { n: limits.maxQueryTokens },
-    maxAliases: { n: limits.maxQueryAliases, ...report },
-    maxDirectives: { n: 50, ...report },
-    costLimit: { maxCost: 5_000, ...report },
-    blockFieldSuggestion: { enabled: !options.exposeSuggestions },
-  }) as Plugin; // armor types its plugin with envelop's Plugin; yoga's Plugin extends the same hooks
+// Only the depth rule: armor enables each protection it is not told about.
+const disabled = { enabled: false } as const;
+
+export const useQueryLimits = (limits: QueryLimits, options: { exposeSuggestions: boolean }): Plugin => ({
+  onPluginInit: ({ addPlugin }) => {
+    addPlugin(
+      // armor types its plugin with envelop's Plugin; yoga's Plugin extends the same hooks
+      EnvelopArmorPlugin({
+        // A `__schema` selection counts 0 here (armor's ignoreIntrospection): the standard introspection
+        // query is 21 deep, which no ordinary document needs.
+        maxDepth: { n: limits.maxQueryDepth, ignoreIntrospection: true, ...report },
+        // Counted by the parser, so a refusal is a parse failure (GRAPHQL_PARSE_FAILED).
+        maxTokens: { n: limits.maxQueryTokens },
+        maxAliases: { n: limits.maxQueryAliases, ...report },
+        maxDirectives: { n: 50, ...report },
+        costLimit: { maxCost: 5_000, ...report },
+        blockFieldSuggestion: { enabled: !options.exposeSuggestions },
+      }) as Plugin,
+    );
+    addPlugin(
+      // The same rule again, counting `__schema` selections too: introspection is bounded, only higher.
+      EnvelopArmorPlugin({
+        maxDepth: { n: Math.max(limits.maxIntrospectionDepth, limits.maxQueryDepth), ignoreIntrospection: false, ...report },
+        maxTokens: disabled,
+        maxAliases: disabled,
+        maxDirectives: disabled,
+        costLimit: disabled,
+        blockFieldSuggestion: disabled,
+      }) as Plugin,
+    );
+  },
+});
