@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../client/index.js';
 import { createRoom, range, sendMessage } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -23,19 +23,19 @@ const readyStatus = async (server: ServerProcess): Promise<number | undefined> =
 };
 
 describe('typed client: engine outage', () => {
-  let redis: RedisServer;
+  let stack: SharedStack;
   let server: ServerProcess;
   let proxy: TcpProxy;
 
   before(async () => {
-    redis = await startRedis({ appendOnly: true });
-    server = await startServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'client-outage' } });
+    stack = await startSharedStack({ appendOnly: true });
+    server = await startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'client-outage' } });
     proxy = await startTcpProxy(server.port);
   });
   after(async () => {
     await proxy?.close();
     await server?.stop();
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it('resubscribes the room from its last cursor after ENGINE_UNAVAILABLE: nothing lost or repeated', async (t) => {
@@ -55,7 +55,7 @@ describe('typed client: engine outage', () => {
     const cursorBeforeOutage = bobRoom.cursor();
     assert.equal(seen.at(-1)?.cursor, cursorBeforeOutage);
 
-    await redis.kill9();
+    await stack.redis.kill9();
     await waitFor(async () => (await readyStatus(server)) === 503, { timeoutMs: 5_000, intervalMs: 50, what: 'the server unready while Redis is down' });
     const subscribesBeforeCut = roomEventSubscribes().length;
     proxy.cut();
@@ -67,7 +67,7 @@ describe('typed client: engine outage', () => {
     });
     assert.equal(bobRoom.error.get(), null, `the room stream was given up: ${bobRoom.error.get()?.code}`);
 
-    await redis.restart();
+    await stack.redis.restart();
     await waitFor(async () => (await readyStatus(server)) === 200, { timeoutMs: 15_000, intervalMs: 50, what: 'the server ready once Redis is back' });
     for (let i = 0; i < 3; i++) await sendMessage(server.url, alice, { roomId: room.id, body: `after ${i}` });
     await waitFor(() => seen.length >= 6, { timeoutMs: 10_000, what: () => `bob sees 6 messages (has ${seen.map((message) => message.seq).join(',')})` });

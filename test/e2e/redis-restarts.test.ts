@@ -1,5 +1,5 @@
 // Redis is killed -9 and restarted (AOF, appendfsync always) three times in a row under two Roomcast
-// instances while graphql-ws subscribers, with and without `after`, are live and a publisher keeps
+// instances (on one PostgreSQL) while graphql-ws subscribers, with and without `after`, are live and a publisher keeps
 // sending over HTTP. No subscription ends, and each subscriber gets every acknowledged message exactly
 // once, in seq order (a subscriber without `after` from its first message on).
 //
@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf } from '../helpers/error-code.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, MESSAGE_FIELDS, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -87,21 +87,21 @@ const startPublisher = (servers: ServerProcess[], token: string, roomId: string)
 };
 
 describe('three Redis crashes in a row under live subscriptions', () => {
-  let redis: RedisServer;
+  let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
   let alice: string;
   let bob: string;
 
   before(async () => {
-    redis = await startRedis({ appendOnly: true });
-    const start = () => startServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'redis-restarts' } });
+    stack = await startSharedStack({ appendOnly: true });
+    const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'redis-restarts' } });
     [a, b] = await Promise.all([start(), start()]);
     [alice, bob] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob')]);
   });
   after(async () => {
     await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
-    await redis?.stop();
+    await stack?.stop();
   });
 
   it(`${RESTARTS} kill -9 and restarts: no subscription ends, every acknowledged message arrives once, in order`, async (t) => {
@@ -147,14 +147,14 @@ describe('three Redis crashes in a row under live subscriptions', () => {
     await allCaughtUp('before the first crash');
 
     for (let restart = 1; restart <= RESTARTS; restart++) {
-      await redis.kill9();
+      await stack.redis.kill9();
       const failuresBefore = publisher.failureCodes.length;
       await waitFor(async () => (await readyStatus(a)) === 503 && (await readyStatus(b)) === 503, { timeoutMs: 5_000, intervalMs: 50, what: `restart ${restart}: both instances unready` });
       await sleep(OUTAGE_MS);
       assert.ok(publisher.failureCodes.length > failuresBefore, `restart ${restart}: sends were refused during the outage`);
       noneEnded();
 
-      await redis.restart();
+      await stack.redis.restart();
       await waitFor(async () => (await readyStatus(a)) === 200 && (await readyStatus(b)) === 200, { timeoutMs: 15_000, intervalMs: 50, what: `restart ${restart}: both instances ready again` });
       await sendsSucceed(10, `after restart ${restart}`);
       await allCaughtUp(`after restart ${restart}`);

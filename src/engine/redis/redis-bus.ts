@@ -64,6 +64,12 @@ export const createRedisBus = (options: {
       roomIdByChannel.set(channel, roomId);
       const subscription = fanout.add(channel, listener);
       let subscribed = subscriptionIds.get(channel);
+      if (!subscribed && subscriber.status !== 'ready') {
+        // A SUBSCRIBE now would wait in the offline queue for as long as Redis is away: refuse at once
+        // (ENGINE_UNAVAILABLE), as commands do, and let the client retry. Rooms already subscribed carry on.
+        subscription.remove();
+        throw new Error(`Redis subscriber connection is ${subscriber.status}`);
+      }
       if (!subscribed) {
         subscribed = pubsub.subscribe(channel, (event: RoomEventRecord | undefined) => {
           if (event) fanout.emit(channel, event);
