@@ -61,6 +61,7 @@ export const testFiles = [
   'test/e2e/postgres-durability.test.ts',
   'test/e2e/postgres-outage.test.ts',
   'test/e2e/postgres-scale.test.ts',
+  'test/e2e/redis-restart-empty.test.ts',
   // several server processes on one PostgreSQL and one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',

@@ -7,7 +7,7 @@ import { createTypingService, type TypingService } from './presence/typing-servi
 import { createRoomEventService, type RoomEventService } from './room-events.js';
 import { createRoomService, type RoomService } from './rooms.js';
 import { createTimerScheduler, type TimerScheduler } from './timers/timer-scheduler.js';
-import { createTimerService, type TimerService } from './timers/timer-service.js';
+import { createTimerService, stateEvent, type TimerService } from './timers/timer-service.js';
 import { openTimerStream, TIMER_EVENT_KINDS, type TimerStreamItem } from './timers/timer-stream.js';
 import { createUserDirectory, type UserDirectory } from './users.js';
 import { createWriteLimits } from './write-limits.js';
@@ -73,6 +73,11 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
         const events = await roomEvents.open(viewer, timer.roomId, {
           kinds: TIMER_EVENT_KINDS,
           accepts: (event) => (event.kind === 'timer' || event.kind === 'timer-tick') && event.timer.id === timerId,
+          // A tick or finish published while the bus was away is not lost: its state is in the store.
+          resnapshot: async () => {
+            const current = await engine.timers.get(timerId);
+            return current ? [stateEvent(current, clock.now())] : [];
+          },
         });
         return openTimerStream({ engine, clock, timer, events });
       },

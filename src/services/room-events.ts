@@ -10,6 +10,7 @@ export interface RoomStreamArgs {
   kinds: ReadonlySet<PublicEventKind>;
   accepts?: (event: PublicRoomEvent) => boolean;
   snapshot?: () => Promise<PublicRoomEvent[]>;
+  resnapshot?: () => Promise<PublicRoomEvent[]>;
 }
 
 export interface RoomEventService {
@@ -31,7 +32,7 @@ export interface RoomEventServiceDeps {
 }
 
 export const createRoomEventService = ({ engine, rooms, cursors, presence, clock, limits }: RoomEventServiceDeps): RoomEventService => ({
-  async open(viewer, roomId, { after, kinds, accepts, snapshot }) {
+  async open(viewer, roomId, { after, kinds, accepts, snapshot, resnapshot }) {
     const room = await rooms.require(viewer.userId, roomId);
     const afterSeq = after == null ? undefined : cursors.decode(after, roomId, 'after', await engine.messages.bounds(roomId));
     // Listen first, then count the viewer in: their own arrival is then an event of this stream.
@@ -52,6 +53,7 @@ export const createRoomEventService = ({ engine, rooms, cursors, presence, clock
       },
       ...(accepts ? { accepts } : {}),
       ...(snapshot ? { snapshot } : {}),
+      ...(resnapshot ? { resnapshot } : {}),
     });
     try {
       const hold = await presence.hold(roomId, viewer);

@@ -47,6 +47,12 @@ export interface RoomStreamOptions {
   catchUpPageSize?: number;
   /** Read once after subscribing, and delivered before any live event (e.g. who is online now). */
   snapshot?: () => Promise<PublicRoomEvent[]>;
+  /**
+   * Read again after a resync (the bus may have missed events while its connection was down), and
+   * delivered like live events: e.g. a timer's current state, so that a finish published during a Redis
+   * outage still ends the stream. Consumers drop what they have already seen.
+   */
+  resnapshot?: () => Promise<PublicRoomEvent[]>;
   /** Called once when the stream ends, however it ends (presence uses it to release its hold). */
   onClose?: () => void;
   /** Reads that fail with ENGINE_UNAVAILABLE are retried for up to `maxMs`; past it the stream ends with that code. */
@@ -78,6 +84,7 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
   private readonly catchUpPageSize: number;
   private nextSeq = 0;
   private catchingUp = false;
+  private resnapshotting = false;
   private done = false;
   private wake: (() => void) | undefined;
   private sink: LiveSink | undefined;
@@ -140,6 +147,10 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
         await this.catchUp();
         continue;
       }
+      if (this.resnapshotting) {
+        await this.resnapshot();
+        continue;
+      }
       const event = this.inbox.shift();
       if (event) {
         this.accept(event);
@@ -164,6 +175,7 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     if (event.kind === 'resync') {
       // Whatever the engine may have missed is in the log: read it from where this stream is.
       if (kinds.has('message')) this.catchingUp = true;
+      if (this.options.resnapshot) this.resnapshotting = true;
       this.signal();
       return;
     }
@@ -244,6 +256,19 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     }
     for (const message of page) this.deliverMessage(message);
     if (page.length < this.catchUpPageSize) this.catchingUp = false;
+  }
+
+  private async resnapshot(): Promise<void> {
+    this.resnapshotting = false;
+    const { resnapshot } = this.options;
+    if (!resnapshot) return;
+    try {
+      this.ready.push(...(await this.read(resnapshot)));
+    } catch (error) {
+      if (this.done) return;
+      if (!isEngineUnavailable(error)) throw error;
+      this.ready.push({ kind: 'error', error });
+    }
   }
 
   // A transient outage pauses the stream instead of ending it: after a restart the bus can resync before

@@ -132,4 +132,17 @@ describe('redis realtime', () => {
       await staying.close();
     }
   });
+
+  it('gives every local room a resync when its subscriber connection comes back, the first time too', async (t) => {
+    const prefix = `specific${++prefixes}`;
+    // Through a proxy, so that the connection can be cut without stopping the shared Redis.
+    const network = await startTcpProxy(redis.port);
+    t.after(() => network.close());
+    const realtime = await engineOn(prefix, { url: `redis://127.0.0.1:${network.port}` });
+    t.after(() => realtime.close());
+    const kinds: string[] = [];
+    await realtime.bus.subscribe('room_resync', (event) => kinds.push(event.kind));
+    network.cut();
+    await waitFor(() => kinds.includes('resync'), { timeoutMs: 5_000, what: 'a resync after the first reconnection' });
+  });
 });

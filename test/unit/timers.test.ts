@@ -261,4 +261,29 @@ describe('timers', () => {
     assert.equal((await services.timers.listByRoom(room.id)).length, 0, 'purged once the retention passed');
     await services.stop();
   });
+
+  it('a finish the bus lost is not lost to timerTicked: after a resync the stream reads the state and completes', async () => {
+    const { services, room, advance, engine, settle } = await setup();
+    const timer = await services.timers.start(alice, { roomId: room.id, durationMs: 1_000, tickMs: 1_000 });
+    const stream = await services.timerEvents.open(holder(bob), timer.id);
+    assert.ok(stream);
+    const seen: TimerStreamItem[] = [];
+    let done = false;
+    void (async () => {
+      for (let result = await stream.next(); !result.done; result = await stream.next()) seen.push(result.value);
+      done = true;
+    })();
+    await settle();
+    // The bus drops what the scheduler publishes from now on, as Redis does while it restarts.
+    const publish = engine.bus.publish.bind(engine.bus);
+    engine.bus.publish = async () => undefined;
+    await advance(1_500);
+    assert.equal((await services.timers.find(alice.userId, timer.id))?.status, 'FINISHED', 'the store has the finish');
+    assert.equal(done, false, 'the subscriber did not hear of it');
+    engine.bus.publish = publish;
+    await engine.bus.publish(room.id, { kind: 'resync', roomId: room.id });
+    await settle();
+    assert.deepEqual(view(seen), ['timer:RUNNING:1000', 'timer:FINISHED:0']);
+    assert.equal(done, true);
+  });
 });

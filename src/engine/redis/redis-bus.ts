@@ -44,7 +44,9 @@ export const createRedisBus = (options: {
   });
 
   let closed = false;
-  let connectedOnce = false;
+  // The connection is usually up before the bus exists, and its first 'ready' has then already passed:
+  // every 'ready' from now on is a reconnection, after which events may have been missed.
+  let connectedOnce = subscriber.status === 'ready';
   subscriber.on('ready', () => {
     if (!connectedOnce) {
       connectedOnce = true;
