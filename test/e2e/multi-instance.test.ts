@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gqlData } from '../helpers/graphql-http.js';
+import { gql, gqlData } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, range, sendMessage, type SentMessage } from '../helpers/operations.js';
 import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
@@ -243,5 +243,32 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       variables: { id: startTimer.id },
     });
     assert.deepEqual(timer, { status: 'FINISHED', remainingMs: 0 });
+  });
+
+  it('once leaveRoom returns on one instance, no instance accepts the leaver\'s writes to a private room or delivers it to them', async (t) => {
+    const room = await createRoom(a.url, alice, { name: 'leaving across instances', private: true, memberIds: ['bob'] });
+    const opener = await sendMessage(a.url, alice, { roomId: room.id, body: 'opener' });
+    // Bob's writes were accepted by B and C a moment ago (any cache they keep is warm).
+    await sendMessage(b.url, bob, { roomId: room.id, body: 'bob via B' });
+    await sendMessage(c.url, bob, { roomId: room.id, body: 'bob via C' });
+    const wsB = connectWs(b.wsUrl, bob);
+    t.after(() => wsB.dispose());
+    const onB = wsB.subscribe<Delivered>(MESSAGE_ADDED, { r: room.id, a: opener.cursor });
+    await onB.waitForCount(2);
+
+    await gqlData(a.url, { token: bob, query: 'mutation($r: ID!) { leaveRoom(roomId: $r) { id } }', variables: { r: room.id } });
+    for (const server of [a, b, c]) {
+      const { body } = await gql(server.url, {
+        token: bob,
+        query: 'mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }',
+        variables: { i: { roomId: room.id, body: 'after leaving' } },
+      });
+      assert.equal(body.errors?.[0]?.extensions?.code, 'NOT_FOUND', `a write through port ${server.port} is refused at once`);
+    }
+    await onB.waitForComplete(5_000);
+    assert.deepEqual(onB.errorCodes(), ['NOT_FOUND'], 'the stream on B ended: the room no longer exists for bob');
+    await sendMessage(a.url, alice, { roomId: room.id, body: 'for members only' });
+    assert.deepEqual(seqsOf(onB.items), [2, 3], 'nothing sent after the leave reached bob');
+    assert.deepEqual(await historySeqs(a.url, alice, room.id), range(1, 4), 'and nothing of his was stored');
   });
 });
