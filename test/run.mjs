@@ -25,6 +25,7 @@ export const testFiles = [
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
   'test/unit/freshness.test.ts',
+  'test/unit/memory-store-scale.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
   'test/contract/postgres-store.test.ts',
