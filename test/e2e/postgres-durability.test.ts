@@ -4,7 +4,8 @@
 // keeps rooms, messages, read pointers, and a running timer still finishes exactly once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gqlData } from '../helpers/graphql-http.js';
+import pg from 'pg';
+import { gql, gqlData } from '../helpers/graphql-http.js';
 import { createRoom, range, sendMessage, type SentMessage } from '../helpers/operations.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -138,5 +139,28 @@ describe('history outlives every process', () => {
     assert.equal(statuses.at(-1), 'FINISHED');
     const finishedLate = Date.now() - Date.parse(startTimer.endsAt);
     assert.ok(finishedLate < 3_000, `finished within 3 s of its deadline (was ${finishedLate} ms late)`);
+  });
+
+  it('a store that lost its rooms never takes a write from a cache: a public room written a moment ago is NOT_FOUND, no seq restarts at 1', async () => {
+    const databaseUrl = await createDatabase(postgres);
+    const server = await start({ DATABASE_URL: databaseUrl });
+    const alice = await tokenFor('alice', 'Alice');
+    const room = await createRoom(server.url, alice, { name: 'lost' });
+    // Written twice: the instance now remembers the room as public and skips reading it on writes.
+    await sendMessage(server.url, alice, { roomId: room.id, body: 'one' });
+    await sendMessage(server.url, alice, { roomId: room.id, body: 'two' });
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('TRUNCATE rooms, memberships, messages CASCADE');
+    } finally {
+      await client.end();
+    }
+    const { body } = await gql(server.url, {
+      token: alice,
+      query: 'mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }',
+      variables: { i: { roomId: room.id, body: 'into nothing' } },
+    });
+    assert.equal(body.errors?.[0]?.extensions?.code, 'NOT_FOUND');
   });
 });
