@@ -12,6 +12,7 @@ import { countActiveSql } from '../../src/engine/postgres/postgres-timers.js';
 import type { NewMessage, Store, TimerRecord } from '../../src/engine/types.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { median } from '../helpers/timing.js';
 
 let server: PostgresServer;
 before(async () => {
@@ -112,7 +113,6 @@ const rowsTouched = async (client: pg.Client, sql: string, values: unknown[]): P
   return total;
 };
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 describe('postgres store: schema and epoch', () => {
   it('four stores starting together on an empty database all succeed, with the migrations applied once', async (t) => {

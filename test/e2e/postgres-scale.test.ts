@@ -9,19 +9,10 @@ import { createRoom } from '../helpers/operations.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
+import { median, timedMedian } from '../helpers/timing.js';
 
 const ROOMS = 'query { rooms(first: 20) { edges { node { id } } pageInfo { hasNextPage } } }';
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-const timed = async (work: () => Promise<unknown>, times: number): Promise<number> => {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const began = performance.now();
-    await work();
-    samples.push(performance.now() - began);
-  }
-  return median(samples);
-};
 
 describe('PostgreSQL access patterns page in O(page)', () => {
   let postgres: PostgresServer;
@@ -42,7 +33,7 @@ describe('PostgreSQL access patterns page in O(page)', () => {
     for (let i = 0; i < 3; i++) await createRoom(server.url, viewer, { name: `mine ${i}`, private: true });
     const list = () => gqlData<{ rooms: { edges: unknown[] } }>(server.url, { token: viewer, query: ROOMS });
     assert.equal((await list()).rooms.edges.length, 3);
-    const before = await timed(list, 30);
+    const before = await timedMedian(list, 30);
 
     // Seeded in one statement rather than 20,000 requests: the rooms are another user's, created after the viewer's.
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -64,7 +55,7 @@ describe('PostgreSQL access patterns page in O(page)', () => {
     }
     const { rooms } = await list();
     assert.equal(rooms.edges.length, 3, 'still only the viewer’s rooms');
-    const afterSeed = await timed(list, 30);
+    const afterSeed = await timedMedian(list, 30);
     assert.ok(afterSeed <= before * 2 + 2, `median rooms(first: 20): ${before.toFixed(2)} ms with none, ${afterSeed.toFixed(2)} ms with 20,000`);
   });
 

@@ -8,12 +8,12 @@ import { createRoom } from '../helpers/operations.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { startServer, type ServerProcess, type ServerEnv } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
+import { median } from '../helpers/timing.js';
 
 const START = 'mutation($i: StartTimerInput!) { startTimer(input: $i) { id } }';
 const STOP = 'mutation($id: ID!) { stopTimer(id: $id) { status } }';
 const LIST = 'query($r: ID!) { room(id: $r) { timers { id status } } }';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const startsStayFlat = (name: string, env: () => Promise<ServerEnv>) =>
   describe(`timer bounds: ${name}`, () => {

@@ -4,17 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMemoryStore } from '../../src/engine/memory/memory-store.js';
 import type { Store } from '../../src/engine/types.js';
+import { median, timedMedian } from '../helpers/timing.js';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const timed = async (work: () => Promise<unknown>, times: number) => {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const began = performance.now();
-    await work();
-    samples.push(performance.now() - began);
-  }
-  return median(samples);
-};
 
 let rooms = 0;
 const room = (store: Store, ownerId: string, isPrivate: boolean, memberIds: string[] = []) =>
@@ -25,12 +16,12 @@ describe('memory store at scale', () => {
     const store = createMemoryStore();
     for (let i = 0; i < 3; i++) await room(store, 'viewer', true);
     const list = () => store.rooms.listVisible({ viewerId: 'viewer', afterOrdinal: 0, limit: 20 });
-    const before = await timed(list, 200);
+    const before = await timedMedian(list, 200);
     for (let i = 0; i < 20_000; i++) await room(store, 'someone-else', true);
     const page = await list();
     assert.equal(page.rooms.length, 3);
     assert.equal(page.hasMore, false);
-    const after = await timed(list, 200);
+    const after = await timedMedian(list, 200);
     assert.ok(after <= before * 3 + 0.05, `median listVisible: ${before.toFixed(4)} ms with none, ${after.toFixed(4)} ms with 20,000`);
   });
 
