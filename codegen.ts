@@ -31,6 +31,8 @@ const config: CodegenConfig = {
           ReadReceiptAdded: '../engine/types.js#ReceiptAddedEvent',
           RoomConnection: '../services/rooms.js#RoomPage',
           MessageConnection: '../services/messages.js#MessagePage',
+          Webhook: '../services/webhooks/webhook-service.js#WebhookView',
+          WebhookDelivery: '../engine/types.js#WebhookDeliveryRecord',
         },
         // DateTime is epoch milliseconds inside the server and an ISO string on the wire.
         scalars: { DateTime: { input: 'number', output: 'number' } },

@@ -65,6 +65,8 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     limits: config.limits,
     onError: (error) => logger.error({ err: error }, 'background task failed'),
     onTimerEmit: (idealAt, emittedAt) => metrics.timerEmitted(idealAt, emittedAt),
+    adminUserIds: config.adminUserIds,
+    webhooks: config.webhooks,
   });
   const schema = buildExecutableSchema();
   metrics.preset({

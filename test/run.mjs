@@ -24,6 +24,7 @@ export const testFiles = [
   'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
+  'test/unit/webhooks.test.ts',
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',
   // one contract per half of the engine, every implementation
@@ -63,6 +64,8 @@ export const testFiles = [
   'test/e2e/postgres-outage.test.ts',
   'test/e2e/postgres-scale.test.ts',
   'test/e2e/redis-restart-empty.test.ts',
+  // webhooks: signed, at least once, in order per room, durable outbox across a kill -9
+  'test/e2e/webhooks.test.ts',
   // several server processes on one PostgreSQL and one real redis-server
   'test/e2e/multi-instance.test.ts',
   'test/e2e/redis-recovery.test.ts',

@@ -118,6 +118,12 @@ export const EnvSchema = z
     // Sized for a reconnect storm from one address (README, RATE_LIMIT_CONNECTIONS).
     RATE_LIMIT_CONNECTIONS: budget('300/10'),
     TRUST_PROXY: proxyList.optional(),
+    ADMIN_USER_IDS: z.string().optional(),
+    WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000, 1_000),
+    WEBHOOK_MAX_ATTEMPTS: int(1, 100, 10),
+    WEBHOOK_TIMEOUT_MS: int(100, 120_000, 5_000),
+    WEBHOOK_CONCURRENCY: int(1, 1_000, 16),
+    WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -149,6 +155,9 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   /** Proxies whose X-Forwarded-For is believed when counting per-IP limits; empty: none. */
   readonly trustedProxies: readonly TrustedProxy[];
+  /** User ids allowed to manage API keys and webhooks (ADMIN_USER_IDS); empty: nobody. */
+  readonly adminUserIds: readonly string[];
+  readonly webhooks: WebhookConfig;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
@@ -182,6 +191,19 @@ export interface Config {
     /** WebSocket upgrades per client IP (the last untrusted hop) per window, counted through the engine. */
     connectionAttempts: Readonly<{ points: number; durationSec: number }>;
   }>;
+}
+
+export interface WebhookConfig {
+  /** The first retry waits about this long; each further one twice as long as the one before. */
+  readonly retryBaseMs: number;
+  /** Attempts per delivery before it is marked FAILED. */
+  readonly maxAttempts: number;
+  /** Bound on one delivery request (address check, connect, answer). */
+  readonly timeoutMs: number;
+  /** Requests in flight per instance. */
+  readonly concurrency: number;
+  /** Lets endpoints resolve to loopback, private or link-local addresses (tests, private networks). */
+  readonly allowPrivateUrls: boolean;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +255,14 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
+    adminUserIds: Object.freeze((e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '')),
+    webhooks: Object.freeze({
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+    }),
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,

@@ -215,8 +215,9 @@ export interface MessageStore {
   /**
    * In one atomic step per room: if `clientId` is set and this author already sent it in this room, return
    * that message (`created: false`); otherwise take the next `seq` (1, 2, 3 …, no gaps, none repeated, also
-   * across instances) and store the message. Commits before it resolves and publishes nothing: the
-   * caller publishes after. `NOT_FOUND` when the room does not exist.
+   * across instances) and store the message, with a webhook delivery for each endpoint subscribed to the
+   * room (WebhookStore). Commits before it resolves and publishes nothing: the caller publishes after.
+   * `NOT_FOUND` when the room does not exist.
    */
   append(message: NewMessage): Promise<AppendResult>;
   /** The highest `seq` of the room; 0 when it has no messages (or no such room). */
@@ -273,6 +274,71 @@ export interface ReceiptStore {
   get(roomId: string, userId: string): Promise<ReceiptRecord | undefined>;
 }
 
+/** A registered webhook endpoint (admins only). `secret` signs deliveries (Standard Webhooks, `whsec_…`). */
+export interface WebhookEndpointRecord {
+  readonly id: string;
+  readonly url: string;
+  readonly roomIds: readonly string[];
+  readonly secret: string;
+  readonly createdAt: number;
+}
+
+/** Delivered deliveries are deleted; what stays is pending, or failed for good after the last attempt. */
+export type WebhookDeliveryStatus = 'PENDING' | 'FAILED';
+
+/** One message for one endpoint: a row of the outbox. */
+export interface WebhookDeliveryRecord {
+  /** The `webhook-id` header: the same on every attempt, different for every message and endpoint. */
+  readonly id: string;
+  readonly endpointId: string;
+  readonly roomId: string;
+  readonly seq: number;
+  readonly status: WebhookDeliveryStatus;
+  /** Attempts started so far (a claim counts as one, even if its instance died before finishing it). */
+  readonly attempts: number;
+  /** Not attempted before this instant (epoch ms). */
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+}
+
+/** A delivery claimed for one attempt; `delivery.attempts` includes this one and fences the outcome. */
+export interface WebhookClaim {
+  readonly delivery: WebhookDeliveryRecord;
+  readonly url: string;
+  readonly secret: string;
+}
+
+/**
+ * Webhook endpoints and their outbox. Deliveries are queued by `MessageStore.append` itself, in the same
+ * atomic step as the message (one per endpoint subscribed to the room), so a committed message always has
+ * its deliveries and they are queued in seq order.
+ */
+export interface WebhookStore {
+  createEndpoint(endpoint: WebhookEndpointRecord): Promise<WebhookEndpointRecord>;
+  /** Oldest first. */
+  listEndpoints(): Promise<WebhookEndpointRecord[]>;
+  /** Removes the endpoint and its deliveries; undefined when there was none. */
+  deleteEndpoint(endpointId: string): Promise<WebhookEndpointRecord | undefined>;
+  /**
+   * Leases up to `limit` deliveries due at `nowMs` until `nowMs + leaseMs`, counting an attempt for each.
+   * Only the lowest pending seq of each (endpoint, room) is ever claimable, so one endpoint gets one room
+   * in seq order; a later one waits until the earlier is delivered or failed for good. A leased delivery
+   * is claimed by no one else (on every instance) until its lease runs out: then it is claimable again,
+   * which is how a delivery whose instance died is retried (at least once, never lost).
+   */
+  claim(nowMs: number, leaseMs: number, limit: number): Promise<WebhookClaim[]>;
+  /**
+   * Outcomes of a claim. Each changes nothing unless the delivery is still at the claim's attempt (a
+   * claim whose lease ran out and was taken again has lost the right to decide).
+   */
+  delivered(delivery: Pick<WebhookDeliveryRecord, 'id' | 'attempts'>): Promise<void>;
+  retryLater(delivery: Pick<WebhookDeliveryRecord, 'id' | 'attempts'>, nextAttemptAt: number, error: string): Promise<void>;
+  failed(delivery: Pick<WebhookDeliveryRecord, 'id' | 'attempts'>, error: string): Promise<void>;
+  /** An endpoint's deliveries with this status, oldest first, at most `limit`. */
+  deliveries(endpointId: string, status: WebhookDeliveryStatus, limit: number): Promise<WebhookDeliveryRecord[]>;
+}
+
 /** The durable half of the engine. */
 export interface Store {
   readonly kind: 'memory' | 'postgres';
@@ -291,6 +357,7 @@ export interface Store {
   readonly messages: MessageStore;
   readonly timers: TimerStore;
   readonly receipts: ReceiptStore;
+  readonly webhooks: WebhookStore;
   /** Resolves when the store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { roomResolvers } from './rooms.js';
 import { subscriptionResolvers } from './subscriptions.js';
 import { timerResolvers } from './timers.js';
 import { viewerResolvers } from './viewer.js';
+import { webhookResolvers } from './webhooks.js';
 
 /** All resolver maps; createSchema merges them field by field. */
 export const resolvers: Resolvers[] = [
@@ -16,4 +17,5 @@ export const resolvers: Resolvers[] = [
   subscriptionResolvers,
   timerResolvers,
   presenceResolvers,
+  webhookResolvers,
 ];

@@ -13,7 +13,11 @@ import { createUserDirectory, type UserDirectory } from './users.js';
 import { createWriteLimits } from './write-limits.js';
 import { createMessageCursors } from './cursors.js';
 import { createRetention, type RetentionLimits } from './retention.js';
-import type { Config } from '../config/config.js';
+import type { Config, WebhookConfig } from '../config/config.js';
+import { createDeliveryWorker } from './webhooks/delivery-worker.js';
+import { createSignedPoster } from './webhooks/signed-post.js';
+import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
+import { resolveAll, type ResolveAll } from './webhooks/webhook-url.js';
 
 export interface Services {
   users: UserDirectory;
@@ -28,7 +32,8 @@ export interface Services {
   presence: PresenceService;
   typing: TypingService;
   receipts: ReceiptService;
-  /** Starts background work (the timer scheduler, retention). */
+  webhooks: WebhookService;
+  /** Starts background work (the timer scheduler, retention, webhook deliveries). */
   start(): Promise<void>;
   /** Stops background work: timer scheduler, retention, grace and typing expiries of this process; resolves when idle. */
   stop(): Promise<void>;
@@ -46,10 +51,29 @@ export interface ServiceDeps {
   limits: ServiceLimits;
   onError: (error: unknown) => void;
   onTimerEmit?: (idealAt: number, emittedAt: number) => void;
+  /** Who may manage webhooks, and how they are delivered; none and the defaults when absent. */
+  adminUserIds?: readonly string[];
+  webhooks?: WebhookConfig;
+  /** Name resolution for webhook URLs (a test may fake it). */
+  resolve?: ResolveAll;
 }
 
+const DEFAULT_WEBHOOKS: WebhookConfig = { retryBaseMs: 1_000, maxAttempts: 10, timeoutMs: 5_000, concurrency: 16, allowPrivateUrls: false };
+// How often each instance reads the outbox when nothing woke it: deliveries queued by other instances,
+// retries coming due, leases of dead instances running out.
+const WEBHOOK_POLL_MS = 250;
+
 /** Builds the domain services over one engine. */
-export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: ServiceDeps): Services => {
+export const createServices = ({
+  engine,
+  clock,
+  limits,
+  onError,
+  onTimerEmit,
+  adminUserIds = [],
+  webhooks: webhookConfig = DEFAULT_WEBHOOKS,
+  resolve = resolveAll,
+}: ServiceDeps): Services => {
   const writes = createWriteLimits(engine, limits.writeBudgets);
   const cursors = createMessageCursors(engine.epoch);
   const rooms = createRoomService({ engine, clock, limits, writes });
@@ -59,10 +83,19 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
   const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });
+  const deliveries = createDeliveryWorker({
+    engine,
+    clock,
+    options: { ...webhookConfig, pollMs: WEBHOOK_POLL_MS },
+    poster: createSignedPoster({ timeoutMs: webhookConfig.timeoutMs, maxSockets: webhookConfig.concurrency, allowPrivate: webhookConfig.allowPrivateUrls }),
+    resolve,
+    cursorOf: (message) => cursors.encode(message.roomId, message.seq),
+    onError,
+  });
   return {
     users: createUserDirectory(engine),
     rooms,
-    messages: createMessageService({ engine, rooms, cursors, clock, limits, writes }),
+    messages: createMessageService({ engine, rooms, cursors, clock, limits, writes, onCreated: () => deliveries.poke() }),
     roomEvents,
     timers,
     timerEvents: {
@@ -85,14 +118,16 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     presence,
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
+    webhooks: createWebhookService({ engine, clock, adminUserIds, allowPrivateUrls: webhookConfig.allowPrivateUrls, resolve }),
     async start() {
       retention.start();
+      deliveries.start();
       await timerScheduler.start();
     },
     async stop() {
       presence.stop();
       typing.stop();
-      await Promise.all([timerScheduler.stop(), retention.stop()]);
+      await Promise.all([timerScheduler.stop(), retention.stop(), deliveries.stop()]);
     },
   };
 };

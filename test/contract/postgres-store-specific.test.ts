@@ -3,10 +3,12 @@
 // of the access patterns (read from query plans, or as a ratio of interleaved timings), and failure.
 // Each test has its own database; the failure tests have their own server, since they kill it.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { ErrorCode } from '../../src/errors/index.js';
 import { listVisibleSql } from '../../src/engine/postgres/postgres-rooms.js';
+import { migrationsDir } from '../../src/engine/postgres/postgres-migrate.js';
 import { createPostgresStore, type PostgresStoreOptions } from '../../src/engine/postgres/postgres-store.js';
 import { countActiveSql } from '../../src/engine/postgres/postgres-timers.js';
 import type { NewMessage, Store, TimerRecord } from '../../src/engine/types.js';
@@ -123,7 +125,9 @@ describe('postgres store: schema and epoch', () => {
     assert.ok(stores.every((store) => store.kind === 'postgres' && store.timerPollMs === 250));
     const client = await rawClient(t, url);
     const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id');
-    assert.deepEqual(rows.map((row) => row.name), ['0001_initial']);
+    const files = readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')).map((file) => file.replace(/\.sql$/, '')).sort();
+    assert.deepEqual(rows.map((row) => row.name), files);
+    assert.equal(files[0], '0001_initial');
     const meta = await client.query('SELECT epoch FROM meta');
     assert.equal(meta.rowCount, 1);
   });

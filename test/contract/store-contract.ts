@@ -2,7 +2,7 @@
 // postgres-store.test.ts, so that both implementations are proven equal by the same assertions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NewMessage, Store, TimerRecord } from '../../src/engine/types.js';
+import type { NewMessage, Store, TimerRecord, WebhookClaim } from '../../src/engine/types.js';
 import { ErrorCode, RoomcastError } from '../../src/errors/index.js';
 
 export interface StoreFixture {
@@ -52,6 +52,28 @@ const newRoom = async (store: Store, overrides: { private?: boolean; ownerId?: s
   });
 
 const isCode = (code: ErrorCode) => (error: unknown) => error instanceof RoomcastError && error.code === code;
+
+// Other tests share the PostgreSQL store's outbox: each removes its endpoints (and so their deliveries)
+// before it closes its store.
+const openWithWebhooks = async (make: () => Promise<StoreFixture>, t: { after(fn: () => Promise<unknown>): void }) => {
+  const { store, close } = await make();
+  const endpointIds: string[] = [];
+  t.after(async () => {
+    for (const id of endpointIds) await store.webhooks.deleteEndpoint(id);
+    await close();
+  });
+  const newEndpoint = async (roomIds: string[]) => {
+    const endpoint = await store.webhooks.createEndpoint({ id: freshId('wh'), url: 'https://partner.example/hook', roomIds, secret: 'whsec_c2VjcmV0', createdAt: 1 });
+    endpointIds.push(endpoint.id);
+    return endpoint;
+  };
+  return { store, newEndpoint };
+};
+
+/** The claims of one endpoint, as `room:seq` strings sorted (claim order across rooms is not promised). */
+const claimed = (claims: WebhookClaim[], endpointId: string) => claims.filter((c) => c.delivery.endpointId === endpointId);
+const labels = (claims: WebhookClaim[], roomNames: Record<string, string>) =>
+  claims.map((c) => `${roomNames[c.delivery.roomId] ?? '?'}${c.delivery.seq}`).sort();
 
 export const storeContract = (name: string, make: () => Promise<StoreFixture>): void => {
   describe(`store contract: ${name}`, () => {
@@ -302,6 +324,107 @@ export const storeContract = (name: string, make: () => Promise<StoreFixture>): 
       const b = await store.messages.append(message(roomId, { authorId: 'a', clientId: 'b\nc' }));
       assert.notEqual(a.message.seq, b.message.seq);
       assert.equal(b.created, true);
+    });
+
+    it('queues one webhook delivery per subscribed endpoint with each new message, none for a repeated clientId', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const a = await newRoom(store);
+      const b = await newRoom(store);
+      const one = await newEndpoint([a.id]);
+      const both = await newEndpoint([a.id, b.id]);
+      await store.messages.append(message(a.id, { clientId: 'k' }));
+      await store.messages.append(message(a.id));
+      await store.messages.append(message(b.id));
+      assert.equal((await store.messages.append(message(a.id, { clientId: 'k' }))).created, false);
+      const pendingOne = await store.webhooks.deliveries(one.id, 'PENDING', 100);
+      assert.deepEqual(pendingOne.map((d) => [d.roomId, d.seq, d.attempts, d.status]), [[a.id, 1, 0, 'PENDING'], [a.id, 2, 0, 'PENDING']]);
+      const pendingBoth = await store.webhooks.deliveries(both.id, 'PENDING', 100);
+      assert.deepEqual(pendingBoth.map((d) => `${d.roomId === a.id ? 'a' : 'b'}${d.seq}`).sort(), ['a1', 'a2', 'b1']);
+      const ids = [...pendingOne, ...pendingBoth].map((d) => d.id);
+      assert.equal(new Set(ids).size, 5, 'every delivery has its own webhook-id');
+      assert.deepEqual((await store.webhooks.listEndpoints()).filter((e) => e.id === both.id).map((e) => e.roomIds), [[a.id, b.id]]);
+    });
+
+    it('claims only the lowest pending seq of each endpoint and room; a lease keeps it from everyone else', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const a = await newRoom(store);
+      const b = await newRoom(store);
+      const names = { [a.id]: 'a', [b.id]: 'b' };
+      const endpoint = await newEndpoint([a.id, b.id]);
+      for (const roomId of [a.id, a.id, a.id, b.id]) await store.messages.append(message(roomId));
+      const first = claimed(await store.webhooks.claim(1_000, 5_000, 100), endpoint.id);
+      assert.deepEqual(labels(first, names), ['a1', 'b1']);
+      assert.ok(first.every((c) => c.delivery.attempts === 1 && c.url === endpoint.url && c.secret === endpoint.secret));
+      assert.deepEqual(claimed(await store.webhooks.claim(1_001, 5_000, 100), endpoint.id), [], 'heads are leased, the rest wait behind them');
+      const a1 = first.find((c) => c.delivery.roomId === a.id);
+      const b1 = first.find((c) => c.delivery.roomId === b.id);
+      assert.ok(a1 && b1);
+      await store.webhooks.delivered(a1.delivery);
+      assert.deepEqual(labels(claimed(await store.webhooks.claim(1_002, 5_000, 100), endpoint.id), names), ['a2']);
+      await store.webhooks.retryLater(b1.delivery, 1_500, 'HTTP 500');
+      assert.deepEqual(claimed(await store.webhooks.claim(1_499, 5_000, 100), endpoint.id), [], 'not before its retry is due');
+      const retried = claimed(await store.webhooks.claim(1_500, 5_000, 100), endpoint.id);
+      assert.deepEqual(retried.map((c) => [c.delivery.id, c.delivery.attempts, c.delivery.lastError]), [[b1.delivery.id, 2, 'HTTP 500']], 'same webhook-id on retry');
+    });
+
+    it('claims a delivery again once its lease runs out (at least once); the stale claim decides nothing', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const room = await newRoom(store);
+      const endpoint = await newEndpoint([room.id]);
+      await store.messages.append(message(room.id));
+      await store.messages.append(message(room.id));
+      const [stale] = claimed(await store.webhooks.claim(1_000, 1_000, 100), endpoint.id);
+      assert.ok(stale);
+      const [again] = claimed(await store.webhooks.claim(2_000, 1_000, 100), endpoint.id);
+      assert.deepEqual([again?.delivery.id, again?.delivery.seq, again?.delivery.attempts], [stale.delivery.id, 1, 2]);
+      await store.webhooks.delivered(stale.delivery);
+      await store.webhooks.failed(stale.delivery, 'too late');
+      assert.deepEqual(claimed(await store.webhooks.claim(2_500, 1_000, 100), endpoint.id), [], 'the live claim still holds seq 1');
+      assert.ok(again);
+      await store.webhooks.delivered(again.delivery);
+      assert.deepEqual(claimed(await store.webhooks.claim(2_600, 1_000, 100), endpoint.id).map((c) => c.delivery.seq), [2]);
+      assert.deepEqual(await store.webhooks.deliveries(endpoint.id, 'FAILED', 100), []);
+    });
+
+    it('keeps a delivery that failed for good for admins to read, and lets the next seq go', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const room = await newRoom(store);
+      const endpoint = await newEndpoint([room.id]);
+      await store.messages.append(message(room.id));
+      await store.messages.append(message(room.id));
+      const [first] = claimed(await store.webhooks.claim(1_000, 1_000, 100), endpoint.id);
+      assert.ok(first);
+      await store.webhooks.failed(first.delivery, 'HTTP 503');
+      const failed = await store.webhooks.deliveries(endpoint.id, 'FAILED', 100);
+      assert.deepEqual(failed.map((d) => [d.id, d.seq, d.status, d.attempts, d.lastError]), [[first.delivery.id, 1, 'FAILED', 1, 'HTTP 503']]);
+      assert.deepEqual(claimed(await store.webhooks.claim(1_001, 1_000, 100), endpoint.id).map((c) => c.delivery.seq), [2]);
+    });
+
+    it('hands each delivery to one of many concurrent claimers', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const rooms = await Promise.all(Array.from({ length: 12 }, () => newRoom(store)));
+      const endpoint = await newEndpoint(rooms.map((r) => r.id));
+      for (const room of rooms) for (let i = 0; i < 3; i++) await store.messages.append(message(room.id));
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.webhooks.claim(1_000, 10_000, 4)));
+      const ids = results.flatMap((claims) => claimed(claims, endpoint.id).map((c) => c.delivery.id));
+      assert.equal(new Set(ids).size, ids.length, 'no delivery claimed twice');
+      const rest = claimed(await store.webhooks.claim(1_001, 10_000, 100), endpoint.id);
+      assert.equal(ids.length + rest.length, 12, 'one head per room, all claimed once');
+    });
+
+    it('deletes an endpoint with its deliveries', async (t) => {
+      const { store, newEndpoint } = await openWithWebhooks(make, t);
+      const room = await newRoom(store);
+      const endpoint = await newEndpoint([room.id]);
+      await store.messages.append(message(room.id));
+      const deleted = await store.webhooks.deleteEndpoint(endpoint.id);
+      assert.deepEqual(deleted && { ...deleted, roomIds: [...deleted.roomIds] }, { ...endpoint, roomIds: [room.id] });
+      assert.equal(await store.webhooks.deleteEndpoint(endpoint.id), undefined);
+      assert.deepEqual(await store.webhooks.deliveries(endpoint.id, 'PENDING', 100), []);
+      assert.ok(!(await store.webhooks.listEndpoints()).some((e) => e.id === endpoint.id));
+      assert.deepEqual(claimed(await store.webhooks.claim(1_000, 1_000, 100), endpoint.id), []);
+      await store.messages.append(message(room.id));
+      assert.deepEqual(claimed(await store.webhooks.claim(1_001, 1_000, 100), endpoint.id), []);
     });
 
     it('has an epoch and answers ping while healthy', async (t) => {

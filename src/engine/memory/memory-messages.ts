@@ -11,8 +11,11 @@ interface RoomLog {
   readonly byClientId: Map<string, Map<string, number>>;
 }
 
-/** The memory message store: per room an array by seq. Knows rooms only through `roomExists`. */
-export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean): MessageStore => {
+/**
+ * The memory message store: per room an array by seq. Knows rooms only through `roomExists`; `onCreated`
+ * runs inside the append's atomic step (the webhook outbox).
+ */
+export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean, onCreated: (message: MessageRecord) => void = () => undefined): MessageStore => {
   const logs = new Map<string, RoomLog>();
   const logOf = (roomId: string): RoomLog => {
     let log = logs.get(roomId);
@@ -41,6 +44,7 @@ export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean
         clientIds.set(input.clientId, seq);
         log.byClientId.set(input.authorId, clientIds);
       }
+      onCreated(message);
       return { message, created: true };
     },
     async head(roomId) {

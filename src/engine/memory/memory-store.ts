@@ -5,11 +5,13 @@ import { createMemoryReceiptStore } from './memory-receipts.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
 import { createMemoryTimerStore } from './memory-timers.js';
 import { createMemoryUserStore } from './memory-users.js';
+import { createMemoryWebhookStore } from './memory-webhooks.js';
 
 /** The embedded store: every record in this process, nothing to set up, lost on exit. */
 export const createMemoryStore = (): Store => {
   const rooms = createMemoryRoomStore();
   const roomIds = new Set<string>();
+  const webhooks = createMemoryWebhookStore();
   // The message store asks about rooms synchronously, so that an append stays one atomic step.
   const trackedRooms: typeof rooms = {
     ...rooms,
@@ -25,9 +27,11 @@ export const createMemoryStore = (): Store => {
     epoch: randomId('epoch'),
     users: createMemoryUserStore(),
     rooms: trackedRooms,
-    messages: createMemoryMessageStore((roomId) => roomIds.has(roomId)),
+    // Deliveries are queued inside the append's atomic step, as PostgreSQL does in its statement.
+    messages: createMemoryMessageStore((roomId) => roomIds.has(roomId), webhooks.queue),
     timers: createMemoryTimerStore(),
     receipts: createMemoryReceiptStore(),
+    webhooks,
     async ping() {},
     async close() {},
   };

@@ -30,7 +30,7 @@ const toMessage = (row: MessageRow): MessageRecord => {
 };
 
 // Exported for bench/postgres-driver.ts, which measures the drivers on the store's own statements.
-/** One statement, so one transaction, one round trip: $1 room, $2 author, $3 author name, $4 clientId, $5 body, $6 createdAt. */
+/** One statement, so one transaction, one round trip (webhook deliveries included): $1 room, $2 author, $3 author name, $4 clientId, $5 body, $6 createdAt. */
 export const appendSql = `WITH existing AS (
                    SELECT ${messageColumns} FROM messages
                     WHERE $4::text IS NOT NULL AND room_id = $1 AND author_id = $2 AND client_id = $4
@@ -42,6 +42,12 @@ export const appendSql = `WITH existing AS (
                    INSERT INTO messages (${messageColumns})
                    SELECT $1, next.last_seq, $2, $3, $5, $4, $6 FROM next
                    RETURNING ${messageColumns}
+                 ), queued AS (
+                   -- The webhook outbox, in the same statement: a committed message always has its
+                   -- deliveries, and the room's row lock makes them commit in seq order.
+                   INSERT INTO webhook_deliveries (id, endpoint_id, room_id, seq, created_at)
+                   SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.endpoint_id, inserted.room_id, inserted.seq, $6
+                     FROM inserted JOIN webhook_subscriptions s ON s.room_id = inserted.room_id
                  )
                  SELECT true AS created, * FROM inserted
                  UNION ALL

@@ -7,6 +7,7 @@ import { createPostgresRoomStore } from './postgres-rooms.js';
 import { createPostgresTimerStore } from './postgres-timers.js';
 import { engineUnavailable, failFast, isUnavailable } from './postgres-unavailable.js';
 import { createPostgresUserStore } from './postgres-users.js';
+import { createPostgresWebhookStore } from './postgres-webhooks.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -57,6 +58,7 @@ export const createPostgresStore = async (options: PostgresStoreOptions): Promis
       messages: failFast(createPostgresMessageStore(pool)),
       timers: failFast(createPostgresTimerStore(pool, pool)),
       receipts: failFast(createPostgresReceiptStore(pool)),
+      webhooks: failFast(createPostgresWebhookStore(pool)),
       async ping() {
         try {
           await pool.query('SELECT 1');
