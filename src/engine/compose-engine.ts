@@ -12,6 +12,7 @@ export const composeEngine = (store: Store, realtime: Realtime): Engine => ({
   messages: store.messages,
   timers: store.timers,
   receipts: store.receipts,
+  apiKeys: store.apiKeys,
   bus: realtime.bus,
   presence: realtime.presence,
   typing: realtime.typing,

@@ -1,5 +1,6 @@
 import type { Store } from '../types.js';
 import { randomId } from '../../lib/random-id.js';
+import { createMemoryApiKeyStore } from './memory-api-keys.js';
 import { createMemoryMessageStore } from './memory-messages.js';
 import { createMemoryReceiptStore } from './memory-receipts.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
@@ -28,6 +29,7 @@ export const createMemoryStore = (): Store => {
     messages: createMemoryMessageStore((roomId) => roomIds.has(roomId)),
     timers: createMemoryTimerStore(),
     receipts: createMemoryReceiptStore(),
+    apiKeys: createMemoryApiKeyStore(),
     async ping() {},
     async close() {},
   };
