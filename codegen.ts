@@ -31,6 +31,8 @@ const config: CodegenConfig = {
           ReadReceiptAdded: '../engine/types.js#ReceiptAddedEvent',
           RoomConnection: '../services/rooms.js#RoomPage',
           MessageConnection: '../services/messages.js#MessagePage',
+          ApiKey: '../engine/types.js#ApiKeyRecord',
+          CreatedApiKey: '../services/partners/api-keys.js#CreatedApiKey as CreatedApiKeyResult',
         },
         // DateTime is epoch milliseconds inside the server and an ISO string on the wire.
         scalars: { DateTime: { input: 'number', output: 'number' } },
@@ -38,7 +40,8 @@ const config: CodegenConfig = {
     },
     'client/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: every operation by its SHA-256, the server's trusted documents.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

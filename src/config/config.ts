@@ -118,6 +118,12 @@ export const EnvSchema = z
     // Sized for a reconnect storm from one address (README, RATE_LIMIT_CONNECTIONS).
     RATE_LIMIT_CONNECTIONS: budget('300/10'),
     TRUST_PROXY: proxyList.optional(),
+    ADMIN_USER_IDS: z.string().optional(),
+    // Keys the HMAC of API key secrets; unset: derived from JWT_SECRET (HKDF), so rotating JWT_SECRET then
+    // invalidates every API key.
+    API_KEY_HASH_SECRET: z.string().min(32, 'API_KEY_HASH_SECRET must be at least 32 characters').optional(),
+    RATE_LIMIT_KEY_READS: budget('600/60'),
+    HISTORY_CACHE_MAX_AGE_S: int(0, 31_536_000, 3_600),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -149,6 +155,12 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   /** Proxies whose X-Forwarded-For is believed when counting per-IP limits; empty: none. */
   readonly trustedProxies: readonly TrustedProxy[];
+  /** User ids that may manage API keys and webhooks (ADMIN_USER_IDS); empty: nobody. */
+  readonly adminUserIds: readonly string[];
+  /** Partner API keys: the HMAC key of their secrets (undefined: derived from jwtSecret) and their read budget. */
+  readonly apiKeys: Readonly<{ hashSecret: string | undefined; reads: Readonly<{ points: number; durationSec: number }> }>;
+  /** `max-age` of a history page fetched over GET that can no longer change. */
+  readonly historyCacheMaxAgeSec: number;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
@@ -233,6 +245,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
+    adminUserIds: Object.freeze([...new Set((e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))]),
+    apiKeys: Object.freeze({ hashSecret: e.API_KEY_HASH_SECRET, reads: Object.freeze(e.RATE_LIMIT_KEY_READS) }),
+    historyCacheMaxAgeSec: e.HISTORY_CACHE_MAX_AGE_S,
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,

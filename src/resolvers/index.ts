@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { apiKeyResolvers } from './api-keys.js';
 import { DateTimeScalar } from './date-time-scalar.js';
 import { messageResolvers } from './messages.js';
 import { presenceResolvers } from './presence.js';
@@ -16,4 +17,5 @@ export const resolvers: Resolvers[] = [
   subscriptionResolvers,
   timerResolvers,
   presenceResolvers,
+  apiKeyResolvers,
 ];

@@ -14,6 +14,10 @@ import { createWriteLimits } from './write-limits.js';
 import { createMessageCursors } from './cursors.js';
 import { createRetention, type RetentionLimits } from './retention.js';
 import type { Config } from '../config/config.js';
+import { createApiKeyHasher, type ApiKeyHasher } from '../auth/api-key-secret.js';
+import { randomBytes } from 'node:crypto';
+import { createApiKeyService, type ApiKeyService } from './partners/api-keys.js';
+import { createKeyRevocations, type KeyRevocations } from './partners/api-keys-revocation.js';
 
 export interface Services {
   users: UserDirectory;
@@ -28,6 +32,9 @@ export interface Services {
   presence: PresenceService;
   typing: TypingService;
   receipts: ReceiptService;
+  apiKeys: ApiKeyService;
+  /** What this instance knows of API key revocations (the key streams ask it). */
+  keyRevocations: KeyRevocations;
   /** Starts background work (the timer scheduler, retention). */
   start(): Promise<void>;
   /** Stops background work: timer scheduler, retention, grace and typing expiries of this process; resolves when idle. */
@@ -46,10 +53,12 @@ export interface ServiceDeps {
   limits: ServiceLimits;
   onError: (error: unknown) => void;
   onTimerEmit?: (idealAt: number, emittedAt: number) => void;
+  /** API keys: how secrets are hashed, and who may manage keys. Absent: a per-process hash key, and no admins. */
+  apiKeys?: { hasher: ApiKeyHasher; adminUserIds: readonly string[] };
 }
 
 /** Builds the domain services over one engine. */
-export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: ServiceDeps): Services => {
+export const createServices = ({ engine, clock, limits, onError, onTimerEmit, apiKeys }: ServiceDeps): Services => {
   const writes = createWriteLimits(engine, limits.writeBudgets);
   const cursors = createMessageCursors(engine.epoch);
   const rooms = createRoomService({ engine, clock, limits, writes });
@@ -58,6 +67,8 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
   const retention = createRetention({ engine, clock, onError, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
+  const keyRevocations = createKeyRevocations({ keys: engine.apiKeys, clock, onError });
+  const keyPolicy = apiKeys ?? { hasher: createApiKeyHasher({ hashSecret: randomBytes(32).toString('hex'), jwtSecret: '' }), adminUserIds: [] };
   const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });
   return {
     users: createUserDirectory(engine),
@@ -80,6 +91,8 @@ export const createServices = ({ engine, clock, limits, onError, onTimerEmit }: 
     presence,
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
+    apiKeys: createApiKeyService({ engine, hasher: keyPolicy.hasher, revocations: keyRevocations, clock, adminUserIds: keyPolicy.adminUserIds }),
+    keyRevocations,
     async start() {
       retention.start();
       await timerScheduler.start();
