@@ -25,6 +25,7 @@ export const testFiles = [
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
   'test/unit/freshness.test.ts',
+  'test/unit/api-keys.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
   'test/contract/postgres-store.test.ts',
@@ -40,6 +41,8 @@ export const testFiles = [
   'test/e2e/room-access.test.ts',
   'test/e2e/messages.test.ts',
   'test/e2e/history.test.ts',
+  'test/e2e/api-keys.test.ts',
+  'test/e2e/history-caching.test.ts',
   'test/e2e/subscriptions.test.ts',
   'test/e2e/shared-delivery.test.ts',
   'test/e2e/http-surface.test.ts',

@@ -147,7 +147,8 @@ export class KeyStream extends ClosingIterator<StreamItem> {
     const { keyId, revocations, clock, pollMs } = this.options;
     this.cancelPoll = clock.setTimeout(() => {
       if (this.done) return;
-      void revocations.isRevoked(keyId, clock.now() - pollMs).then((revoked) => {
+      // A read from the last half interval will do: the streams of one key share their polls' reads.
+      void revocations.isRevoked(keyId, clock.now() - pollMs / 2).then((revoked) => {
         if (revoked) this.interrupt?.();
         else if (!this.done) this.schedulePoll();
       });
