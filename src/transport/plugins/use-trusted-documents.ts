@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { defaultExtractPersistedOperationId, usePersistedOperations, type ExtractPersistedOperationId } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
 import { ErrorCode } from '../../errors/index.js';
@@ -20,17 +20,27 @@ export const loadTrustedDocuments = (path: string = manifestPath): ReadonlyMap<s
  * `?documentId=<hex>` (or `sha256:<hex>`) or Apollo's `extensions.persistedQuery.sha256Hash`, so that a
  * GET URL is short and stable. Any other document is still accepted (GraphiQL, ad-hoc queries).
  */
-export const useTrustedDocuments = (documents: ReadonlyMap<string, string> = loadTrustedDocuments()): Plugin =>
-  usePersistedOperations({
+export const useTrustedDocuments = (documents: ReadonlyMap<string, string> = loadTrustedDocuments()): Plugin => {
+  const extract: ExtractPersistedOperationId = (params, request, context) => {
+    const apollo = defaultExtractPersistedOperationId(params, request, context);
+    if (apollo !== null) return apollo;
+    const documentId = request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : null;
+    return documentId?.replace(/^sha256:/, '') ?? null;
+  };
+  const persisted = usePersistedOperations({
     allowArbitraryOperations: true,
-    extractPersistedOperationId: (params, request, context) => {
-      const apollo = defaultExtractPersistedOperationId(params, request, context);
-      if (apollo !== null) return apollo;
-      const documentId = request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : null;
-      return documentId?.replace(/^sha256:/, '') ?? null;
-    },
+    extractPersistedOperationId: extract,
     getPersistedOperation: (key) => documents.get(key.replace(/^sha256:/, '')) ?? null,
     customErrors: {
       notFound: { message: 'No trusted document has this id (see docs/partners.md)', extensions: { code: ErrorCode.BadUserInput, argument: 'documentId' } },
     },
   });
+  return {
+    ...persisted,
+    // A request with neither a document nor an id is yoga's to refuse (BAD_REQUEST), as without this plugin.
+    onParams: (payload) => {
+      if (!payload.params.query && extract(payload.params, payload.request, payload.context) === null) return;
+      return persisted.onParams?.(payload);
+    },
+  };
+};
