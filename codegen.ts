@@ -33,6 +33,8 @@ const config: CodegenConfig = {
           MessageConnection: '../services/messages.js#MessagePage',
           Webhook: '../services/webhooks/webhook-service.js#WebhookView',
           WebhookDelivery: '../engine/types.js#WebhookDeliveryRecord',
+          ApiKey: '../engine/types.js#ApiKeyRecord',
+          CreatedApiKey: '../services/partners/api-keys.js#CreatedApiKey as CreatedApiKeyResult',
         },
         // DateTime is epoch milliseconds inside the server and an ISO string on the wire.
         scalars: { DateTime: { input: 'number', output: 'number' } },
@@ -40,7 +42,8 @@ const config: CodegenConfig = {
     },
     'client/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: every operation by its SHA-256, the server's trusted documents.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

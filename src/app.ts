@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createTokenVerifier } from './auth/jwt.js';
+import { createApiKeyHasher } from './auth/api-key-secret.js';
+import { createApiKeyVerifier } from './auth/api-key-verifier.js';
+import { withApiKeys } from './auth/credential-verifier.js';
+import { guardSchema } from './auth/scope-guard.js';
+import { KeyStream } from './services/partners/api-keys-revocation.js';
+import type { StreamItem } from './services/room-stream.js';
 import type { Config } from './config/config.js';
 import type { Engine } from './engine/types.js';
 import type { Clock } from './lib/clock.js';
@@ -58,8 +64,13 @@ export interface App {
 const CLOSE_MARGIN_MS = 1_000;
 
 /** Wires transports, resolvers and services over an engine. Used by main.ts and by tests. */
+// How often an open key stream asks the store whether its key was revoked, when the bus did not say so.
+const KEY_REVOCATION_POLL_MS = 2_000;
+
 export const createApp = ({ config, engine, clock, logger, metrics = createPrometheusMetrics({ clock }) }: AppDeps): App => {
+  const keyHasher = createApiKeyHasher({ hashSecret: config.apiKeys.hashSecret, jwtSecret: config.jwtSecret });
   const services = createServices({
+    apiKeys: { hasher: keyHasher, adminUserIds: config.adminUserIds },
     engine,
     clock,
     limits: config.limits,
@@ -68,13 +79,32 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
     adminUserIds: config.adminUserIds,
     webhooks: config.webhooks,
   });
-  const schema = buildExecutableSchema();
+  // Scopes and admin rights in the schema itself: every transport executes this one.
+  const schema = guardSchema(buildExecutableSchema(), {
+    adminUserIds: config.adminUserIds,
+    keyReads: engine.rateLimiter({ name: 'key-reads', ...config.apiKeys.reads }),
+    guardKeyStream: (principal, stream) =>
+      new KeyStream(stream[Symbol.asyncIterator]() as AsyncIterator<StreamItem, undefined>, { // room streams yield StreamItems
+        keyId: principal.keyId,
+        revocations: services.keyRevocations,
+        clock,
+        pollMs: KEY_REVOCATION_POLL_MS,
+      }),
+  });
   metrics.preset({
     subscriptionFields: Object.keys(schema.getSubscriptionType()?.getFields() ?? {}),
     writeClasses: Object.keys(config.limits.writeBudgets),
   });
   metrics.countTimersRunning(() => engine.timers.countRunning());
-  const verifier = createTokenVerifier(config.jwtSecret, () => clock.now());
+  const verifier = withApiKeys(
+    createTokenVerifier(config.jwtSecret, () => clock.now()),
+    createApiKeyVerifier({
+      keys: engine.apiKeys,
+      hasher: keyHasher,
+      now: () => clock.now(),
+      onError: (error) => logger.warn({ err: error }, 'recording an API key’s lastUsedAt failed'),
+    }),
+  );
   const context = createContextFactory({ verifier, services, clock });
   const streams = createHttpStreams();
   const answers = createPendingAnswers();

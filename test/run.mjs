@@ -27,6 +27,7 @@ export const testFiles = [
   'test/unit/webhooks.test.ts',
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',
+  'test/unit/api-keys.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
   'test/contract/postgres-store.test.ts',
@@ -42,6 +43,8 @@ export const testFiles = [
   'test/e2e/room-access.test.ts',
   'test/e2e/messages.test.ts',
   'test/e2e/history.test.ts',
+  'test/e2e/api-keys.test.ts',
+  'test/e2e/history-caching.test.ts',
   'test/e2e/subscriptions.test.ts',
   'test/e2e/shared-delivery.test.ts',
   'test/e2e/http-surface.test.ts',

@@ -20,6 +20,8 @@ type Documents = {
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedDocument,
     "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n": typeof types.RoomEventsDocument,
+    "\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
+    "\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n": typeof types.CursorAtDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": typeof types.SetTypingDocument,
     "\n  subscription Typing($roomId: ID!) {\n    typing(roomId: $roomId) { roomId typing user { id name } }\n  }\n": typeof types.TypingDocument,
     "\n  subscription Presence($roomId: ID!) {\n    presence(roomId: $roomId) { roomId online user { id name } }\n  }\n": typeof types.PresenceDocument,
@@ -44,6 +46,8 @@ const documents: Documents = {
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedDocument,
     "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n": types.RoomEventsDocument,
+    "\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
+    "\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n": types.CursorAtDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": types.SetTypingDocument,
     "\n  subscription Typing($roomId: ID!) {\n    typing(roomId: $roomId) { roomId typing user { id name } }\n  }\n": types.TypingDocument,
     "\n  subscription Presence($roomId: ID!) {\n    presence(roomId: $roomId) { roomId online user { id name } }\n  }\n": types.PresenceDocument,
@@ -100,6 +104,14 @@ export function graphql(source: "\n  subscription MessageAdded($roomId: ID!, $af
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n"): (typeof documents)["\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

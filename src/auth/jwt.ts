@@ -3,7 +3,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ErrorCode, RoomcastError } from '../errors/index.js';
 import { isCleanKey, isCleanText } from '../lib/clean-text.js';
-import type { Principal } from './principal.js';
+import { KEY_PRINCIPAL_PREFIX, type Principal } from './principal.js';
 
 const MAX_USER_ID_LENGTH = 128;
 const MAX_NAME_LENGTH = 100;
@@ -11,7 +11,8 @@ const MAX_NAME_LENGTH = 100;
 // are stored (user records, presence, authors) and joined into keys, so they are held to the rule of
 // every client string: clean text, and the id free of control characters.
 const Claims = z.object({
-  sub: z.string().min(1).max(MAX_USER_ID_LENGTH).refine(isCleanKey),
+  // `key:` is how API keys appear (viewer.id, presence, limits): a user with such an id could pass for one.
+  sub: z.string().min(1).max(MAX_USER_ID_LENGTH).refine(isCleanKey).refine((sub) => !sub.startsWith(KEY_PRINCIPAL_PREFIX)),
   name: z.string().trim().min(1).max(MAX_NAME_LENGTH).refine(isCleanText).optional(),
   exp: z.number().optional(),
 });
@@ -53,9 +54,9 @@ export const createTokenVerifier = (secret: string, now: () => number = Date.now
         currentDate: new Date(now()),
       });
       const claims = Claims.safeParse(payload);
-      if (!claims.success) throw unauthenticated('Token claims are invalid: `sub` (1…128 chars, no control characters) is required; `sub` and `name` must be well-formed Unicode');
+      if (!claims.success) throw unauthenticated('Token claims are invalid: `sub` (1…128 chars, no control characters, not starting with `key:`) is required; `sub` and `name` must be well-formed Unicode');
       const { sub, name, exp } = claims.data;
-      const principal = { userId: sub, name: name ?? sub, expiresAt: exp === undefined ? undefined : exp * 1000 };
+      const principal: Principal = { kind: 'user', userId: sub, name: name ?? sub, expiresAt: exp === undefined ? undefined : exp * 1000 };
       remember(token, principal);
       return principal;
     } catch (error) {

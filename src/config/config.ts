@@ -124,6 +124,11 @@ export const EnvSchema = z
     WEBHOOK_TIMEOUT_MS: int(100, 120_000, 5_000),
     WEBHOOK_CONCURRENCY: int(1, 1_000, 16),
     WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
+    // Keys the HMAC of API key secrets; unset: derived from JWT_SECRET (HKDF), so rotating JWT_SECRET then
+    // invalidates every API key.
+    API_KEY_HASH_SECRET: z.string().min(32, 'API_KEY_HASH_SECRET must be at least 32 characters').optional(),
+    RATE_LIMIT_KEY_READS: budget('600/60'),
+    HISTORY_CACHE_MAX_AGE_S: int(0, 31_536_000, 3_600),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -158,6 +163,10 @@ export interface Config {
   /** User ids allowed to manage API keys and webhooks (ADMIN_USER_IDS); empty: nobody. */
   readonly adminUserIds: readonly string[];
   readonly webhooks: WebhookConfig;
+  /** Partner API keys: the HMAC key of their secrets (undefined: derived from jwtSecret) and their read budget. */
+  readonly apiKeys: Readonly<{ hashSecret: string | undefined; reads: Readonly<{ points: number; durationSec: number }> }>;
+  /** `max-age` of a history page fetched over GET that can no longer change. */
+  readonly historyCacheMaxAgeSec: number;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
@@ -255,7 +264,6 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     metricsEnabled: e.METRICS_ENABLED,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
-    adminUserIds: Object.freeze((e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '')),
     webhooks: Object.freeze({
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
@@ -263,6 +271,9 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
       concurrency: e.WEBHOOK_CONCURRENCY,
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
     }),
+    adminUserIds: Object.freeze([...new Set((e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))]),
+    apiKeys: Object.freeze({ hashSecret: e.API_KEY_HASH_SECRET, reads: Object.freeze(e.RATE_LIMIT_KEY_READS) }),
+    historyCacheMaxAgeSec: e.HISTORY_CACHE_MAX_AGE_S,
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,

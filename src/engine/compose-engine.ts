@@ -13,6 +13,7 @@ export const composeEngine = (store: Store, realtime: Realtime): Engine => ({
   timers: store.timers,
   receipts: store.receipts,
   webhooks: store.webhooks,
+  apiKeys: store.apiKeys,
   bus: realtime.bus,
   presence: realtime.presence,
   typing: realtime.typing,

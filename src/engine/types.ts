@@ -226,6 +226,11 @@ export interface MessageStore {
   /** Messages with `fromSeq <= seq <= toSeq` that are still kept, ascending. */
   range(roomId: string, fromSeq: number, toSeq: number): Promise<MessageRecord[]>;
   /**
+   * A point in time: the `seq` of the earliest-created kept message with `createdAt >= atMs` (ties: the
+   * lowest seq), or `head + 1` when there is none (0 + 1 for a room without messages).
+   */
+  seqAt(roomId: string, atMs: number): Promise<number>;
+  /**
    * Retention: deletes up to `limit` messages created before `beforeMs` (oldest first, per room) and
    * moves each touched room's `prunedThrough`; returns how many were deleted.
    */
@@ -339,6 +344,34 @@ export interface WebhookStore {
   deliveries(endpointId: string, status: WebhookDeliveryStatus, limit: number): Promise<WebhookDeliveryRecord[]>;
 }
 
+export type ApiScope = 'HISTORY_READ' | 'EVENTS_SUBSCRIBE';
+
+/** A partner's API key. Only a keyed hash of its secret is kept; the secret itself is shown once. */
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  /** The grant: the key sees these rooms (private ones included) and no others. */
+  readonly roomIds: readonly string[];
+  /** HMAC-SHA256 of the secret under the server's key-hash secret, hex. */
+  readonly secretHash: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+export interface ApiKeyStore {
+  create(key: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, newest first, at most `limit`. */
+  list(limit: number): Promise<ApiKeyRecord[]>;
+  /** Sets `revokedAt` unless already set (the first revocation wins); the key as it is afterwards, undefined if unknown. */
+  revoke(id: string, atMs: number): Promise<ApiKeyRecord | undefined>;
+  /** Moves `lastUsedAt` forward to `atMs` (never back). */
+  touch(id: string, atMs: number): Promise<void>;
+}
+
 /** The durable half of the engine. */
 export interface Store {
   readonly kind: 'memory' | 'postgres';
@@ -358,6 +391,7 @@ export interface Store {
   readonly timers: TimerStore;
   readonly receipts: ReceiptStore;
   readonly webhooks: WebhookStore;
+  readonly apiKeys: ApiKeyStore;
   /** Resolves when the store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { apiKeyResolvers } from './api-keys.js';
 import { DateTimeScalar } from './date-time-scalar.js';
 import { messageResolvers } from './messages.js';
 import { presenceResolvers } from './presence.js';
@@ -18,4 +19,5 @@ export const resolvers: Resolvers[] = [
   timerResolvers,
   presenceResolvers,
   webhookResolvers,
+  apiKeyResolvers,
 ];

@@ -1,10 +1,11 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { actorOf } from './viewer-holder.js';
+import { notePage } from './history-pages.js';
+import { actorOf, viewerOf } from './viewer-holder.js';
 
 export const messageResolvers: Resolvers = {
   Query: {
-    messages: (_parent, { roomId, ...page }, { principal, services }) =>
-      services.messages.history(principal.userId, roomId, page),
+    messages: async (_parent, { roomId, ...page }, context) =>
+      notePage(context, await context.services.messages.history(viewerOf(context.principal), roomId, page)),
   },
   Mutation: {
     sendMessage: (_parent, { input }, { principal, services }) =>

@@ -1,9 +1,12 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { notePage } from './history-pages.js';
+import { viewerOf } from './viewer-holder.js';
 
 export const roomResolvers: Resolvers = {
   Query: {
-    room: async (_parent, { id }, { principal, services }) => (await services.rooms.find(principal.userId, id)) ?? null,
-    rooms: (_parent, args, { principal, services }) => services.rooms.list(principal.userId, args),
+    room: async (_parent, { id }, { principal, services }) => (await services.rooms.find(viewerOf(principal), id)) ?? null,
+    rooms: (_parent, args, { principal, services }) =>
+      principal.kind === 'key' ? services.rooms.listGranted(principal.roomIds, args) : services.rooms.list(principal.userId, args),
   },
   Mutation: {
     createRoom: (_parent, { input }, { principal, services }) => services.rooms.create(principal.userId, input),
@@ -16,7 +19,7 @@ export const roomResolvers: Resolvers = {
       return owner ?? { id: room.ownerId, name: room.ownerId };
     },
     members: async (room, _args, { services }) => services.users.resolve(await services.rooms.members(room.id)),
-    messages: (room, args, { principal, services }) => services.messages.history(principal.userId, room.id, args),
+    messages: async (room, args, context) => notePage(context, await context.services.messages.history(viewerOf(context.principal), room.id, args)),
     headCursor: (room, _args, { services }) => services.messages.headCursor(room.id),
   },
 };

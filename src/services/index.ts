@@ -18,6 +18,10 @@ import { createDeliveryWorker } from './webhooks/delivery-worker.js';
 import { createSignedPoster } from './webhooks/signed-post.js';
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 import { resolveAll, type ResolveAll } from './webhooks/webhook-url.js';
+import { createApiKeyHasher, type ApiKeyHasher } from '../auth/api-key-secret.js';
+import { randomBytes } from 'node:crypto';
+import { createApiKeyService, type ApiKeyService } from './partners/api-keys.js';
+import { createKeyRevocations, type KeyRevocations } from './partners/api-keys-revocation.js';
 
 export interface Services {
   users: UserDirectory;
@@ -33,6 +37,9 @@ export interface Services {
   typing: TypingService;
   receipts: ReceiptService;
   webhooks: WebhookService;
+  apiKeys: ApiKeyService;
+  /** What this instance knows of API key revocations (the key streams ask it). */
+  keyRevocations: KeyRevocations;
   /** Starts background work (the timer scheduler, retention, webhook deliveries). */
   start(): Promise<void>;
   /** Stops background work: timer scheduler, retention, grace and typing expiries of this process; resolves when idle. */
@@ -56,6 +63,8 @@ export interface ServiceDeps {
   webhooks?: WebhookConfig;
   /** Name resolution for webhook URLs (a test may fake it). */
   resolve?: ResolveAll;
+  /** API keys: how secrets are hashed, and who may manage keys. Absent: a per-process hash key, and no admins. */
+  apiKeys?: { hasher: ApiKeyHasher; adminUserIds: readonly string[] };
 }
 
 const DEFAULT_WEBHOOKS: WebhookConfig = { retryBaseMs: 1_000, maxAttempts: 10, timeoutMs: 5_000, concurrency: 16, allowPrivateUrls: false };
@@ -73,6 +82,7 @@ export const createServices = ({
   adminUserIds = [],
   webhooks: webhookConfig = DEFAULT_WEBHOOKS,
   resolve = resolveAll,
+  apiKeys,
 }: ServiceDeps): Services => {
   const writes = createWriteLimits(engine, limits.writeBudgets);
   const cursors = createMessageCursors(engine.epoch);
@@ -82,6 +92,8 @@ export const createServices = ({
   const retention = createRetention({ engine, clock, onError, limits });
   const timerScheduler: TimerScheduler = createTimerScheduler({ engine, clock, onError, ...(onTimerEmit ? { onEmit: onTimerEmit } : {}) });
   const timers = createTimerService({ engine, rooms, clock, writes, onScheduled: (dueAt) => timerScheduler.poke(dueAt) });
+  const keyRevocations = createKeyRevocations({ keys: engine.apiKeys, clock, onError });
+  const keyPolicy = apiKeys ?? { hasher: createApiKeyHasher({ hashSecret: randomBytes(32).toString('hex'), jwtSecret: '' }), adminUserIds: [] };
   const typing = createTypingService({ engine, rooms, clock, writes, ttlMs: limits.typingTtlMs, onError });
   const deliveries = createDeliveryWorker({
     engine,
@@ -119,6 +131,8 @@ export const createServices = ({
     typing,
     receipts: createReceiptService({ engine, rooms, clock, writes }),
     webhooks: createWebhookService({ engine, clock, adminUserIds, allowPrivateUrls: webhookConfig.allowPrivateUrls, resolve }),
+    apiKeys: createApiKeyService({ engine, hasher: keyPolicy.hasher, revocations: keyRevocations, clock, adminUserIds: keyPolicy.adminUserIds }),
+    keyRevocations,
     async start() {
       retention.start();
       deliveries.start();

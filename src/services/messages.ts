@@ -7,6 +7,7 @@ import { pageWindow } from './page-window.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
 import type { WriteLimits } from './write-limits.js';
 import type { Actor } from './actor.js';
+import type { Viewer } from './viewer.js';
 
 export const BODY_MAX = 4_000;
 export const CLIENT_ID_MAX = 128;
@@ -28,11 +29,19 @@ export interface HistoryArgs {
 export interface MessagePage {
   edges: { cursor: string; node: MessageRecord }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  /**
+   * The same request can never get another answer (HTTP caching may say so): the page is not empty, ends
+   * below the room's newest message, and does not start at the retention boundary (where deletions
+   * would move it). Not a GraphQL field.
+   */
+  final: boolean;
 }
 
 export interface MessageService {
   send(author: Actor, input: z.input<typeof SendMessageInput>): Promise<MessageRecord>;
-  history(viewerId: string, roomId: string, args: HistoryArgs): Promise<MessagePage>;
+  history(viewer: Viewer, roomId: string, args: HistoryArgs): Promise<MessagePage>;
+  /** A cursor just before the room's first message at or after `atMs`; at the head when there is none. */
+  cursorAt(viewer: Viewer, roomId: string, atMs: number): Promise<string>;
   /** A cursor at the room's newest message (seq 0 when there is none); the caller has checked access. */
   headCursor(roomId: string): Promise<string>;
   /** The cursor of a message: `after` it, a client misses nothing newer. */
@@ -44,7 +53,7 @@ export interface MessageServiceDeps {
   rooms: RoomService;
   cursors: MessageCursors;
   clock: Clock;
-  limits: { maxPageSize: number; defaultPageSize: number };
+  limits: { maxPageSize: number; defaultPageSize: number; historyRetentionMs?: number | undefined };
   writes: WriteLimits;
   /** After a new message is stored (its webhook deliveries were queued with it): wakes the delivery worker. */
   onCreated?: (message: MessageRecord) => void;
@@ -73,8 +82,14 @@ export const createMessageService = ({ engine, rooms, cursors, clock, limits, wr
   },
   headCursor: async (roomId) => cursors.encode(roomId, await engine.messages.head(roomId)),
   cursorOf: (message) => cursors.encode(message.roomId, message.seq),
-  async history(viewerId, roomId, args) {
-    await rooms.requireVisible(viewerId, roomId);
+  async cursorAt(viewer, roomId, atMs) {
+    await rooms.requireVisible(viewer, roomId);
+    const [seq, bounds] = await Promise.all([engine.messages.seqAt(roomId, atMs), engine.messages.bounds(roomId)]);
+    // Never before the oldest kept message: such a cursor would be CURSOR_EXPIRED as `after`.
+    return cursors.encode(roomId, Math.min(Math.max(seq - 1, bounds.prunedThrough), bounds.head));
+  },
+  async history(viewer, roomId, args) {
+    await rooms.requireVisible(viewer, roomId);
     const bounds = await engine.messages.bounds(roomId);
     const afterSeq = args.after == null ? undefined : cursors.decode(args.after, roomId, 'after', bounds);
     const beforeSeq = args.before == null ? undefined : cursors.decode(args.before, roomId, 'before', bounds);
@@ -92,6 +107,12 @@ export const createMessageService = ({ engine, rooms, cursors, clock, limits, wr
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges.at(-1)?.cursor ?? null,
       },
+      // Without retention nothing kept is ever deleted. With it, a page that starts at the oldest kept
+      // message loses messages as retention moves on; a page further in keeps them until its cursors expire.
+      final:
+        edges.length > 0 &&
+        window.toSeq < bounds.head &&
+        (limits.historyRetentionMs === undefined || window.fromSeq > bounds.prunedThrough + 1),
     };
   },
 });

@@ -8,6 +8,7 @@ import { checkPageSize } from './page-window.js';
 import { parseRoomCursor, roomCursor } from './cursors.js';
 import { zodToBadInput } from './zod-to-bad-input.js';
 import type { WriteLimits } from './write-limits.js';
+import type { Viewer } from './viewer.js';
 
 export const ROOM_NAME_MAX = 100;
 export const MEMBER_IDS_MAX = 100;
@@ -34,16 +35,18 @@ export interface RoomService {
   join(viewerId: string, roomId: string): Promise<RoomRecord>;
   leave(viewerId: string, roomId: string): Promise<RoomRecord>;
   /** The room if the viewer may see it, else undefined (private rooms do not exist for outsiders). */
-  find(viewerId: string, roomId: string): Promise<RoomRecord | undefined>;
+  find(viewer: Viewer, roomId: string): Promise<RoomRecord | undefined>;
   /** The room if the viewer may see it, else `NOT_FOUND`. */
-  require(viewerId: string, roomId: string): Promise<RoomRecord>;
+  require(viewer: Viewer, roomId: string): Promise<RoomRecord>;
   /** `NOT_FOUND` unless the viewer may see the room; for callers that need no more than that. */
-  requireVisible(viewerId: string, roomId: string): Promise<void>;
+  requireVisible(viewer: Viewer, roomId: string): Promise<void>;
   /** The room if the viewer may see it and is a member, else `NOT_FOUND` (outsiders of a private room) or `FORBIDDEN`. */
   requireMember(viewerId: string, roomId: string, why: string): Promise<RoomRecord>;
   /** Member ids in join order, the owner first (at most MEMBERS_LISTED_MAX). */
   members(roomId: string): Promise<string[]>;
   list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
+  /** `rooms` for an API key: the granted rooms that exist, by ascending ordinal, paged like `list`. */
+  listGranted(roomIds: ReadonlySet<string>, args: { first?: number | null; after?: string | null }): Promise<RoomPage>;
 }
 
 export interface RoomServiceDeps {
@@ -55,13 +58,17 @@ export interface RoomServiceDeps {
 
 export const createRoomService = ({ engine, clock, limits, writes }: RoomServiceDeps): RoomService => {
   // The one visibility rule: a public room is anyone's; a private room exists only for its members.
-  const find = async (viewerId: string, roomId: string) => {
+  // An API key sees exactly the rooms it names: the admin who named them granted them, private or not.
+  const find = async (viewer: Viewer, roomId: string) => {
+    if (typeof viewer !== 'string' && !viewer.roomIds.has(roomId)) return undefined;
     const room = await engine.rooms.get(roomId);
     if (!room) return undefined;
+    if (typeof viewer !== 'string') return room;
+    const viewerId = viewer;
     return !room.private || room.ownerId === viewerId || (await engine.rooms.isMember(roomId, viewerId)) ? room : undefined;
   };
-  const require = async (viewerId: string, roomId: string) => {
-    const room = await find(viewerId, roomId);
+  const require = async (viewer: Viewer, roomId: string) => {
+    const room = await find(viewer, roomId);
     if (!room) throw notFound('Room');
     return room;
   };
@@ -70,9 +77,10 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
   // Only visibility is remembered: a write still fails in the store if the room is not there, and
   // membership (private rooms) is never cached, so a leave takes effect on every instance at once.
   const knownPublic = new LRUCache<string, true>({ max: PUBLIC_ROOMS_REMEMBERED });
-  const requireVisible = async (viewerId: string, roomId: string) => {
-    if (knownPublic.has(roomId)) return;
-    const room = await require(viewerId, roomId);
+  const requireVisible = async (viewer: Viewer, roomId: string) => {
+    // A key's grant first: a public room it does not name is not its to read.
+    if (knownPublic.has(roomId) && (typeof viewer === 'string' || viewer.roomIds.has(roomId))) return;
+    const room = await require(viewer, roomId);
     if (!room.private) knownPublic.set(roomId, true);
   };
   return {
@@ -114,6 +122,25 @@ export const createRoomService = ({ engine, clock, limits, writes }: RoomService
       // Streams of this user on a private room must end now: the room no longer exists for them.
       await engine.bus.publish(roomId, { kind: 'membership', roomId, userId: viewerId, member: false });
       return updated;
+    },
+    async listGranted(roomIds, args) {
+      checkPageSize('first', args.first, limits.maxPageSize);
+      const limit = args.first ?? limits.defaultPageSize;
+      const afterOrdinal = args.after == null ? 0 : parseRoomCursor(args.after);
+      // A grant is short (API_KEY_ROOMS_MAX), so reading each of its rooms is bounded.
+      const granted = (await Promise.all([...roomIds].map((id) => engine.rooms.get(id))))
+        .filter((room): room is RoomRecord => room !== undefined && room.ordinal > afterOrdinal)
+        .sort((a, b) => a.ordinal - b.ordinal);
+      const edges = granted.slice(0, limit).map((node) => ({ cursor: roomCursor(node.ordinal), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: granted.length > limit,
+          hasPreviousPage: afterOrdinal > 0,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
     },
     async list(viewerId, args) {
       checkPageSize('first', args.first, limits.maxPageSize);

@@ -35,7 +35,8 @@ export const createContextFactory = (deps: { verifier: TokenVerifier; services: 
   return async (initial: InitialContext): Promise<Context> => {
     const principal =
       initial.principal ?? (await deps.verifier.verifyAuthorization(initial.request.headers.get('authorization')));
-    await deps.services.users.remember({ id: principal.userId, name: principal.name });
+    // A key is not a user: it has no directory entry (and never writes).
+    if (principal.kind !== 'key') await deps.services.users.remember({ id: principal.userId, name: principal.name });
     return {
       principal,
       connectionId: initial.connectionId ?? nextHttpConnectionId(),

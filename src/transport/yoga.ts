@@ -17,6 +17,9 @@ import { useStreamConnectionLimit } from './plugins/use-stream-connection-limit.
 import { useStreamExpiry } from './plugins/use-stream-expiry.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
+import { useHttpCaching } from './plugins/use-http-caching.js';
+import { useRetryAfter } from './plugins/use-retry-after.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -73,6 +76,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     plugins: [
       // First: no other hook may walk variables before their depth is known to be bounded.
       useParamsDepth(config.limits.maxVariablesDepth),
+      useTrustedDocuments(),
       useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
       useErrorCodes(),
       useWellFormedStrings(schema),
@@ -81,6 +85,9 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
       useStreamExpiry(clock),
       useCodedRefusals(),
+      // Partners (docs/partners.md): a refused read says when to retry; history over GET is cacheable.
+      useRetryAfter(),
+      useHttpCaching({ maxAgeSec: config.historyCacheMaxAgeSec }),
       useSseSendBound({
         maxBufferedBytes: config.limits.maxSocketBufferBytes,
         clock,

@@ -427,6 +427,53 @@ export const storeContract = (name: string, make: () => Promise<StoreFixture>): 
       assert.deepEqual(claimed(await store.webhooks.claim(1_001, 1_000, 100), endpoint.id), []);
     });
 
+    it('finds the first message at or after a time (seqAt), past retention, or head + 1', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const { id: roomId } = await newRoom(store);
+      assert.equal(await store.messages.seqAt(roomId, 0), 1, 'a room without messages');
+      for (const createdAt of [1_000, 2_000, 2_000, 3_000]) await store.messages.append(message(roomId, { createdAt }));
+      assert.equal(await store.messages.seqAt(roomId, 0), 1);
+      assert.equal(await store.messages.seqAt(roomId, 1_500), 2);
+      assert.equal(await store.messages.seqAt(roomId, 2_000), 2, 'ties go to the lowest seq');
+      assert.equal(await store.messages.seqAt(roomId, 2_001), 4);
+      assert.equal(await store.messages.seqAt(roomId, 3_001), 5, 'none at or after: head + 1');
+      assert.equal(await store.messages.deleteOlderThan(1_500, 10) >= 1, true);
+      assert.equal(await store.messages.seqAt(roomId, 0), 2, 'a deleted message is not found');
+      assert.equal(await store.messages.seqAt(freshId('room'), 0), 1, 'an unknown room');
+    });
+
+    it('stores API keys: get, list newest first, revoke once, touch forward only', async (t) => {
+      const { store, close } = await make();
+      t.after(close);
+      const key = (id: string, createdAt: number) => ({
+        id,
+        name: `key ${id}`,
+        scopes: ['HISTORY_READ', 'EVENTS_SUBSCRIBE'] as const,
+        roomIds: ['room_a', 'room_b'],
+        secretHash: 'ab'.repeat(32),
+        createdBy: 'admin',
+        createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      const first = freshId('key');
+      const second = freshId('key');
+      await store.apiKeys.create(key(first, 10_000_000_000_000));
+      await store.apiKeys.create(key(second, 10_000_000_000_001));
+      assert.deepEqual(await store.apiKeys.get(first), key(first, 10_000_000_000_000));
+      assert.equal(await store.apiKeys.get(freshId('key')), undefined);
+      const listed = (await store.apiKeys.list(2)).map((k) => k.id);
+      assert.deepEqual(listed, [second, first]);
+      await store.apiKeys.touch(first, 50);
+      await store.apiKeys.touch(first, 40);
+      assert.equal((await store.apiKeys.get(first))?.lastUsedAt, 50);
+      assert.equal((await store.apiKeys.revoke(first, 60))?.revokedAt, 60);
+      assert.equal((await store.apiKeys.revoke(first, 70))?.revokedAt, 60, 'the first revocation stands');
+      assert.equal(await store.apiKeys.revoke(freshId('key'), 70), undefined);
+      assert.equal((await store.apiKeys.get(second))?.revokedAt, null);
+    });
+
     it('has an epoch and answers ping while healthy', async (t) => {
       const { store, close } = await make();
       t.after(close);

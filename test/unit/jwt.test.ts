@@ -11,10 +11,15 @@ describe('token verification', () => {
     let nowMs = 1_800_000_000_000;
     const verifier = createTokenVerifier(SECRET, () => nowMs);
     const token = await signToken({ secret: SECRET, userId: 'alice', name: 'Alice', expiresInSec: 60, nowMs });
-    assert.deepEqual(await verifier.verify(token), { userId: 'alice', name: 'Alice', expiresAt: nowMs + 60_000 });
+    assert.deepEqual(await verifier.verify(token), { kind: 'user', userId: 'alice', name: 'Alice', expiresAt: nowMs + 60_000 });
     assert.equal((await verifier.verifyAuthorization(`Bearer ${token}`)).userId, 'alice', 'served again (from the cache)');
     nowMs += 61_000;
     await assert.rejects(verifier.verify(token), isUnauthenticated);
+  });
+
+  it('refuses a subject that would pass for an API key (key:…)', async () => {
+    const verifier = createTokenVerifier(SECRET);
+    await assert.rejects(verifier.verify(await signToken({ secret: SECRET, userId: 'key:abc' })), isUnauthenticated);
   });
 
   it('refuses forged, malformed and missing tokens', async () => {

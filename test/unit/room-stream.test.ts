@@ -192,6 +192,7 @@ const flakyLog = (messages: MessageStore) => {
     head: (roomId) => read(() => messages.head(roomId)),
     bounds: (roomId) => read(() => messages.bounds(roomId)),
     range: (roomId, fromSeq, toSeq) => read(() => messages.range(roomId, fromSeq, toSeq)),
+    seqAt: (roomId, atMs) => read(() => messages.seqAt(roomId, atMs)),
     deleteOlderThan: (beforeMs, limit) => messages.deleteOlderThan(beforeMs, limit),
   };
   return {

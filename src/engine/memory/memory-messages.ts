@@ -60,6 +60,17 @@ export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean
       const offset = log.prunedThrough + 1;
       return log.messages.slice(Math.max(0, fromSeq - offset), Math.max(0, toSeq - offset + 1));
     },
+    async seqAt(roomId, atMs) {
+      const log = logs.get(roomId);
+      if (!log) return 1;
+      // The earliest-created message at or after atMs, as the PostgreSQL store's index finds it; a scan,
+      // because times need not rise with seq (a clock stepped back).
+      let found: MessageRecord | undefined;
+      for (const message of log.messages) {
+        if (message.createdAt >= atMs && (!found || message.createdAt < found.createdAt)) found = message;
+      }
+      return found?.seq ?? log.head + 1;
+    },
     async deleteOlderThan(beforeMs, limit) {
       let deleted = 0;
       for (const log of logs.values()) {

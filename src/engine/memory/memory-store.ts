@@ -1,5 +1,6 @@
 import type { Store } from '../types.js';
 import { randomId } from '../../lib/random-id.js';
+import { createMemoryApiKeyStore } from './memory-api-keys.js';
 import { createMemoryMessageStore } from './memory-messages.js';
 import { createMemoryReceiptStore } from './memory-receipts.js';
 import { createMemoryRoomStore } from './memory-rooms.js';
@@ -32,6 +33,7 @@ export const createMemoryStore = (): Store => {
     timers: createMemoryTimerStore(),
     receipts: createMemoryReceiptStore(),
     webhooks,
+    apiKeys: createMemoryApiKeyStore(),
     async ping() {},
     async close() {},
   };

@@ -135,6 +135,21 @@ export const createPostgresMessageStore = (db: Queryable): MessageStore => {
       return rows.map(toMessage);
     },
 
+    async seqAt(roomId, atMs) {
+      // One probe of messages_by_room_created_at; messages retention left behind count as gone (see range).
+      const { rows } = await db.query<{ seq: string }>({
+        name: 'roomcast-messages-seq-at',
+        text: `SELECT COALESCE(
+                 (SELECT m.seq FROM messages m
+                   WHERE m.room_id = r.id AND m.created_at >= $2 AND m.seq > r.pruned_through
+                   ORDER BY m.created_at, m.seq LIMIT 1),
+                 r.last_seq + 1) AS seq
+                 FROM rooms r WHERE r.id = $1`,
+        values: [roomId, atMs],
+      });
+      return rows[0] ? Number(rows[0].seq) : 1;
+    },
+
     async deleteOlderThan(beforeMs, limit) {
       if (limit <= 0) return 0;
       // One bounded statement: the oldest `limit` messages (skipping rows another instance is deleting

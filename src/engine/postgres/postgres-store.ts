@@ -1,4 +1,5 @@
 import type { Store } from '../types.js';
+import { createPostgresApiKeyStore } from './postgres-api-keys.js';
 import { migrate } from './postgres-migrate.js';
 import { createPool } from './postgres-pool.js';
 import { createPostgresMessageStore } from './postgres-messages.js';
@@ -59,6 +60,7 @@ export const createPostgresStore = async (options: PostgresStoreOptions): Promis
       timers: failFast(createPostgresTimerStore(pool, pool)),
       receipts: failFast(createPostgresReceiptStore(pool)),
       webhooks: failFast(createPostgresWebhookStore(pool)),
+      apiKeys: failFast(createPostgresApiKeyStore(pool)),
       async ping() {
         try {
           await pool.query('SELECT 1');
