@@ -1,4 +1,4 @@
-// Fan-out benchmark: the same load against four targets in one invocation.
+// Fan-out benchmark: the same load against four targets in one invocation (the last: two instances on PostgreSQL + Redis).
 //   npm run bench                                  (2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
@@ -13,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { signToken } from '../../src/auth/jwt.js';
-import { startRedis } from '../../test/helpers/redis-server.js';
+import { startSharedStack } from '../../test/helpers/shared-stack.js';
 import { round } from '../stats.js';
 import { cpuTimes, rssBytes } from '../../test/helpers/proc-stats.js';
+import { treeCpuTimes } from '../process-tree-cpu.js';
 import { measureResume } from './resume.js';
 
 const { values } = parseArgs({
@@ -25,7 +27,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '20' },
     rate: { type: 'string', default: '100' },
     'duration-ms': { type: 'string', default: '8000' },
-    targets: { type: 'string', default: 'raw,yoga,memory,redis' },
+    targets: { type: 'string', default: 'raw,yoga,memory,postgres' },
     'publish-over': { type: 'string', default: 'http' },
     'resume-messages': { type: 'string', default: '10000' },
     /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
@@ -135,7 +137,12 @@ type Row = LoadResult & {
 
 // The publish-only phase: long enough that /proc's 10 ms ticks stay small next to what it measures.
 const silentDurationMs = Math.max(3_000, durationMs / 2);
-const cpuOf = (pids: number[]) => pids.map(cpuTimes);
+/** Server-side processes: single processes by pid, and process trees (PostgreSQL's postmaster and its backends). */
+interface ServerSide {
+  pids: number[];
+  trees?: number[];
+}
+const cpuOf = ({ pids, trees = [] }: ServerSide) => [...pids.map(cpuTimes), ...trees.map(treeCpuTimes)];
 /** User and kernel CPU the processes spent between two readings, summed over them. */
 const spentBetween = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof cpuOf>) => {
   const sum = (field: 'userMicros' | 'kernelMicros') => after.reduce((total, end, index) => total + end[field] - (before[index]?.[field] ?? 0), 0);
@@ -144,7 +151,7 @@ const spentBetween = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof
 
 /** Runs the load generator against one target; measures the server processes around it. */
 const runLoad = async (options: {
-  serverPids: number[];
+  server: ServerSide;
   rssPid: number;
   load: Record<string, unknown>;
   /** Called when the measured window opens and closes (e.g. to count Redis commands in it). */
@@ -165,14 +172,14 @@ const runLoad = async (options: {
   await next(); // subscribed
   const rssAfter = rssBytes(options.rssPid);
   await options.window?.open();
-  const cpuBefore = cpuOf(options.serverPids);
+  const cpuBefore = cpuOf(options.server);
   load.stdin!.write('go\n');
   const result = (await next()) as unknown as LoadResult;
-  const cpuAfter = cpuOf(options.serverPids);
+  const cpuAfter = cpuOf(options.server);
   await options.window?.close();
   load.stdin!.write('go\n');
   const silent = (await next()) as { published: number; strayDeliveries: number };
-  const cpuAfterSilent = cpuOf(options.serverPids);
+  const cpuAfterSilent = cpuOf(options.server);
   children.delete(load);
   if (silent.strayDeliveries > 0) throw new Error(`${silent.strayDeliveries} deliveries from the room nobody subscribed to`);
   const deliveries = Math.max(1, result.deliveries);
@@ -237,7 +244,7 @@ const plainRooms: Rooms = { rooms: Array.from({ length: roomCount }, (_, i) => `
 if (targets.includes('raw')) {
   const server = await startProcess(RAW_ENTRY);
   results['raw'] = await runLoad({
-    serverPids: [server.pid],
+    server: { pids: [server.pid] },
     rssPid: server.pid,
     load: { protocol: 'raw', publish: 'raw', wsUrl: `ws://127.0.0.1:${server.port}/`, publishUrl: `http://127.0.0.1:${server.port}/publish`, ...plainRooms, subscribeQuery: '', publishQuery: '' },
   });
@@ -246,51 +253,69 @@ if (targets.includes('raw')) {
 }
 if (targets.includes('yoga')) {
   const server = await startProcess(STOCK_YOGA_ENTRY, { NODE_ENV: 'production' });
-  results['yoga'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
+  results['yoga'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
   await stop(server.child);
   console.log('yoga', JSON.stringify(results['yoga']));
 }
 if (targets.includes('memory')) {
   const server = await startProcess(SERVER_ENTRY, roomcastEnv());
   const rooms = await createRooms(server.port, token);
-  results['memory'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
+  results['memory'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
   results['resume'] = await measureResume(server.port, token, Number(values['resume-messages']));
   await stop(server.child);
   console.log('memory', JSON.stringify(results['memory']));
   console.log('resume', JSON.stringify(results['resume']));
 }
-if (targets.includes('redis')) {
-  const redis = await startRedis();
-  const env = roomcastEnv({ REDIS_URL: redis.url });
+if (targets.includes('postgres')) {
+  // The many-instances topology: both instances share a fresh PostgreSQL database (the store) and Redis
+  // (the bus, presence, limits). Every server-side process is measured: the two instances, redis-server,
+  // and the postmaster with all its backends.
+  const stack = await startSharedStack();
+  const env = roomcastEnv(stack.env);
   const publisher = await startProcess(SERVER_ENTRY, env);
   const subscriberSide = await startProcess(SERVER_ENTRY, env);
   const rooms = await createRooms(publisher.port, token);
-  const probe = new Redis(redis.url);
+  const probe = new Redis(stack.redis.url);
   const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const database = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await database.connect();
+  // Transactions committed in this database, from the cumulative statistics (flushed about once a second).
+  const commits = async () => {
+    await database.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await database.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0]?.xact_commit ?? 0);
+  };
   let callsBefore = 0;
   let callsAfter = 0;
+  let commitsBefore = 0;
+  let commitsAfter = 0;
   const load = graphqlLoad(subscriberSide.port, rooms, token, 'roomcast');
   const measured = await runLoad({
-    serverPids: [publisher.pid, subscriberSide.pid],
+    server: { pids: [publisher.pid, subscriberSide.pid, stack.redis.pid], trees: [stack.postgres.pid] },
     rssPid: subscriberSide.pid,
     load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql`, publishWsUrl: `ws://127.0.0.1:${publisher.port}/graphql` },
     window: {
       open: async () => {
-        callsBefore = await commandCalls();
+        [callsBefore, commitsBefore] = await Promise.all([commandCalls(), commits()]);
       },
       close: async () => {
-        callsAfter = await commandCalls();
+        [callsAfter, commitsAfter] = await Promise.all([commandCalls(), commits()]);
       },
     },
   });
-  // Every command Redis ran in the measured window (including the instances' background heartbeat,
-  // sweep and timer polls, and the one INFO), per published message.
-  results['redis'] = { ...measured, redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)) };
+  // Every command Redis ran and every transaction PostgreSQL committed in the measured window (background
+  // heartbeats, sweeps and timer polls included, and the probes themselves), per published message.
+  results['postgres'] = {
+    ...measured,
+    redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)),
+    postgresCommitsPerPublish: round((commitsAfter - commitsBefore) / Math.max(1, measured.published)),
+  };
   probe.disconnect();
+  await database.end();
   await stop(publisher.child);
   await stop(subscriberSide.child);
-  await redis.stop();
-  console.log('redis', JSON.stringify(results['redis']));
+  await stack.stop();
+  console.log('postgres', JSON.stringify(results['postgres']));
 }
 
 const raw = results['raw'] as Row | undefined;
@@ -307,7 +332,7 @@ const TARGET_NAMES: [string, string][] = [
   ['raw `ws` broadcast (the limit)', 'raw'],
   ['stock yoga + graphql-ws + createPubSub', 'yoga'],
   ['Roomcast, memory engine', 'memory'],
-  ['Roomcast, Redis, 2 instances', 'redis'],
+  ['Roomcast, PostgreSQL + Redis, 2 instances', 'postgres'],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const present = TARGET_NAMES.filter(([, key]) => results[key] !== undefined);
@@ -324,8 +349,10 @@ const table = [
   '| --- | --- | --- |',
   ...present.map(([name, key]) => splitLine(name, key)),
 ].join('\n');
+// Set by the PostgreSQL + Redis target (this cast reads back what that block stored).
+const postgresExtras = results['postgres'] as { redisCommandsPerPublish: number; postgresCommitsPerPublish: number } | undefined;
 const extras = [
-  results['redis'] ? `Redis commands per published message: ${(results['redis'] as { redisCommandsPerPublish: number }).redisCommandsPerPublish}` : '',
+  postgresExtras ? `PostgreSQL + Redis: ${postgresExtras.redisCommandsPerPublish} Redis commands and ${postgresExtras.postgresCommitsPerPublish} PostgreSQL transactions per published message. Its server CPU counts both instances, redis-server, and the postmaster with all its backends.` : '',
   results['resume'] ? `Resume: ${JSON.stringify(results['resume'])}` : '',
 ].filter(Boolean);
 console.log(`\n${table}\n\n${extras.join('\n')}`);
