@@ -20,6 +20,7 @@ import { round } from '../stats.js';
 import { cpuTimes, rssBytes } from '../../test/helpers/proc-stats.js';
 import { treeCpuTimes } from '../process-tree-cpu.js';
 import { measureResume } from './resume.js';
+import { renderFanout, type FanoutRun } from './render.js';
 
 const { values } = parseArgs({
   options: {
@@ -318,45 +319,14 @@ if (targets.includes('postgres')) {
   console.log('postgres', JSON.stringify(results['postgres']));
 }
 
-const raw = results['raw'] as Row | undefined;
-const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
-const line = (name: string, key: string) => {
-  const row = results[key] as Row;
-  return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.userMicrosPerDelivery, 1)} / ${round(row.kernelMicrosPerDelivery, 1)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
+const run: FanoutRun = {
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  parameters: { subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
+  results,
 };
-const splitLine = (name: string, key: string) => {
-  const row = results[key] as Row;
-  return `| ${name} | ${round(row.publishAloneMicros, 0)}${ratio(row.publishAloneMicros, raw?.publishAloneMicros)} | ${round(row.marginalMicrosPerDelivery, 1)}${ratio(row.marginalMicrosPerDelivery, raw?.marginalMicrosPerDelivery)} |`;
-};
-const TARGET_NAMES: [string, string][] = [
-  ['raw `ws` broadcast (the limit)', 'raw'],
-  ['stock yoga + graphql-ws + createPubSub', 'yoga'],
-  ['Roomcast, memory engine', 'memory'],
-  ['Roomcast, PostgreSQL + Redis, 2 instances', 'postgres'],
-];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-const present = TARGET_NAMES.filter(([, key]) => results[key] !== undefined);
-const table = [
-  `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s, published over ${publishOver === 'ws' ? 'one WebSocket' : 'HTTP'}; ${machine}.`,
-  '',
-  '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | RSS KB per idle connection (× raw) |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...present.map(([name, key]) => line(name, key)),
-  '',
-  `Where the CPU goes: each target then took ${silentDurationMs / 1000} s of publishes at the same rate to a room nobody subscribed to. A delivery's marginal cost is what the measured phase spent beyond that many publishes alone, per delivery.`,
-  '',
-  '| target | server CPU µs per publish alone (× raw) | marginal server CPU µs per delivery (× raw) |',
-  '| --- | --- | --- |',
-  ...present.map(([name, key]) => splitLine(name, key)),
-].join('\n');
-// Set by the PostgreSQL + Redis target (this cast reads back what that block stored).
-const postgresExtras = results['postgres'] as { redisCommandsPerPublish: number; postgresCommitsPerPublish: number } | undefined;
-const extras = [
-  postgresExtras ? `PostgreSQL + Redis: ${postgresExtras.redisCommandsPerPublish} Redis commands and ${postgresExtras.postgresCommitsPerPublish} PostgreSQL transactions per published message. Its server CPU counts both instances, redis-server, and the postmaster with all its backends.` : '',
-  results['resume'] ? `Resume: ${JSON.stringify(results['resume'])}` : '',
-].filter(Boolean);
-console.log(`\n${table}\n\n${extras.join('\n')}`);
+const report = renderFanout(run);
+console.log(`\n${report}`);
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
-writeFileSync(`${values.out}.json`, `${JSON.stringify({ machine, parameters: { subscribers, roomCount, ratePerSecond, durationMs }, results }, null, 2)}\n`);
-writeFileSync(`${values.out}.md`, `${table}\n\n${extras.join('\n\n')}\n`);
+writeFileSync(`${values.out}.json`, `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(`${values.out}.md`, `${report}\n`);
 process.exit(0);
