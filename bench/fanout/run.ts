@@ -1,4 +1,4 @@
-// Fan-out benchmark: the same load against four targets in one invocation.
+// Fan-out benchmark: the same load against four targets in one invocation (the last: two instances on PostgreSQL + Redis).
 //   npm run bench                                  (2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
@@ -13,11 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { signToken } from '../../src/auth/jwt.js';
-import { startRedis } from '../../test/helpers/redis-server.js';
+import { startSharedStack } from '../../test/helpers/shared-stack.js';
 import { round } from '../stats.js';
 import { cpuTimes, rssBytes } from '../../test/helpers/proc-stats.js';
+import { treeCpuTimes } from '../process-tree-cpu.js';
 import { measureResume } from './resume.js';
+import { renderFanout, type FanoutRun } from './render.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +28,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '20' },
     rate: { type: 'string', default: '100' },
     'duration-ms': { type: 'string', default: '8000' },
-    targets: { type: 'string', default: 'raw,yoga,memory,redis' },
+    targets: { type: 'string', default: 'raw,yoga,memory,postgres' },
     'publish-over': { type: 'string', default: 'http' },
     'resume-messages': { type: 'string', default: '10000' },
     /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
@@ -135,7 +138,12 @@ type Row = LoadResult & {
 
 // The publish-only phase: long enough that /proc's 10 ms ticks stay small next to what it measures.
 const silentDurationMs = Math.max(3_000, durationMs / 2);
-const cpuOf = (pids: number[]) => pids.map(cpuTimes);
+/** Server-side processes: single processes by pid, and process trees (PostgreSQL's postmaster and its backends). */
+interface ServerSide {
+  pids: number[];
+  trees?: number[];
+}
+const cpuOf = ({ pids, trees = [] }: ServerSide) => [...pids.map(cpuTimes), ...trees.map(treeCpuTimes)];
 /** User and kernel CPU the processes spent between two readings, summed over them. */
 const spentBetween = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof cpuOf>) => {
   const sum = (field: 'userMicros' | 'kernelMicros') => after.reduce((total, end, index) => total + end[field] - (before[index]?.[field] ?? 0), 0);
@@ -144,7 +152,7 @@ const spentBetween = (before: ReturnType<typeof cpuOf>, after: ReturnType<typeof
 
 /** Runs the load generator against one target; measures the server processes around it. */
 const runLoad = async (options: {
-  serverPids: number[];
+  server: ServerSide;
   rssPid: number;
   load: Record<string, unknown>;
   /** Called when the measured window opens and closes (e.g. to count Redis commands in it). */
@@ -165,14 +173,14 @@ const runLoad = async (options: {
   await next(); // subscribed
   const rssAfter = rssBytes(options.rssPid);
   await options.window?.open();
-  const cpuBefore = cpuOf(options.serverPids);
+  const cpuBefore = cpuOf(options.server);
   load.stdin!.write('go\n');
   const result = (await next()) as unknown as LoadResult;
-  const cpuAfter = cpuOf(options.serverPids);
+  const cpuAfter = cpuOf(options.server);
   await options.window?.close();
   load.stdin!.write('go\n');
   const silent = (await next()) as { published: number; strayDeliveries: number };
-  const cpuAfterSilent = cpuOf(options.serverPids);
+  const cpuAfterSilent = cpuOf(options.server);
   children.delete(load);
   if (silent.strayDeliveries > 0) throw new Error(`${silent.strayDeliveries} deliveries from the room nobody subscribed to`);
   const deliveries = Math.max(1, result.deliveries);
@@ -237,7 +245,7 @@ const plainRooms: Rooms = { rooms: Array.from({ length: roomCount }, (_, i) => `
 if (targets.includes('raw')) {
   const server = await startProcess(RAW_ENTRY);
   results['raw'] = await runLoad({
-    serverPids: [server.pid],
+    server: { pids: [server.pid] },
     rssPid: server.pid,
     load: { protocol: 'raw', publish: 'raw', wsUrl: `ws://127.0.0.1:${server.port}/`, publishUrl: `http://127.0.0.1:${server.port}/publish`, ...plainRooms, subscribeQuery: '', publishQuery: '' },
   });
@@ -246,90 +254,79 @@ if (targets.includes('raw')) {
 }
 if (targets.includes('yoga')) {
   const server = await startProcess(STOCK_YOGA_ENTRY, { NODE_ENV: 'production' });
-  results['yoga'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
+  results['yoga'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
   await stop(server.child);
   console.log('yoga', JSON.stringify(results['yoga']));
 }
 if (targets.includes('memory')) {
   const server = await startProcess(SERVER_ENTRY, roomcastEnv());
   const rooms = await createRooms(server.port, token);
-  results['memory'] = await runLoad({ serverPids: [server.pid], rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
+  results['memory'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
   results['resume'] = await measureResume(server.port, token, Number(values['resume-messages']));
   await stop(server.child);
   console.log('memory', JSON.stringify(results['memory']));
   console.log('resume', JSON.stringify(results['resume']));
 }
-if (targets.includes('redis')) {
-  const redis = await startRedis();
-  const env = roomcastEnv({ REDIS_URL: redis.url });
+if (targets.includes('postgres')) {
+  // The many-instances topology: both instances share a fresh PostgreSQL database (the store) and Redis
+  // (the bus, presence, limits). Every server-side process is measured: the two instances, redis-server,
+  // and the postmaster with all its backends.
+  const stack = await startSharedStack();
+  const env = roomcastEnv(stack.env);
   const publisher = await startProcess(SERVER_ENTRY, env);
   const subscriberSide = await startProcess(SERVER_ENTRY, env);
   const rooms = await createRooms(publisher.port, token);
-  const probe = new Redis(redis.url);
+  const probe = new Redis(stack.redis.url);
   const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const database = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await database.connect();
+  // Transactions committed in this database, from the cumulative statistics (flushed about once a second).
+  const commits = async () => {
+    await database.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await database.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0]?.xact_commit ?? 0);
+  };
   let callsBefore = 0;
   let callsAfter = 0;
+  let commitsBefore = 0;
+  let commitsAfter = 0;
   const load = graphqlLoad(subscriberSide.port, rooms, token, 'roomcast');
   const measured = await runLoad({
-    serverPids: [publisher.pid, subscriberSide.pid],
+    server: { pids: [publisher.pid, subscriberSide.pid, stack.redis.pid], trees: [stack.postgres.pid] },
     rssPid: subscriberSide.pid,
     load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql`, publishWsUrl: `ws://127.0.0.1:${publisher.port}/graphql` },
     window: {
       open: async () => {
-        callsBefore = await commandCalls();
+        [callsBefore, commitsBefore] = await Promise.all([commandCalls(), commits()]);
       },
       close: async () => {
-        callsAfter = await commandCalls();
+        [callsAfter, commitsAfter] = await Promise.all([commandCalls(), commits()]);
       },
     },
   });
-  // Every command Redis ran in the measured window (including the instances' background heartbeat,
-  // sweep and timer polls, and the one INFO), per published message.
-  results['redis'] = { ...measured, redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)) };
+  // Every command Redis ran and every transaction PostgreSQL committed in the measured window (background
+  // heartbeats, sweeps and timer polls included, and the probes themselves), per published message.
+  results['postgres'] = {
+    ...measured,
+    redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)),
+    postgresCommitsPerPublish: round((commitsAfter - commitsBefore) / Math.max(1, measured.published)),
+  };
   probe.disconnect();
+  await database.end();
   await stop(publisher.child);
   await stop(subscriberSide.child);
-  await redis.stop();
-  console.log('redis', JSON.stringify(results['redis']));
+  await stack.stop();
+  console.log('postgres', JSON.stringify(results['postgres']));
 }
 
-const raw = results['raw'] as Row | undefined;
-const ratio = (value: number, base: number | undefined) => (base ? ` (${round(value / base)}×)` : '');
-const line = (name: string, key: string) => {
-  const row = results[key] as Row;
-  return `| ${name} | ${round(row.deliveriesPerSecond, 0)} | ${row.lost} / ${row.duplicated} | ${round(row.latencyMs.p50)} / ${round(row.latencyMs.p90)} / ${round(row.latencyMs.p99)} / ${round(row.latencyMs.max)} | ${round(row.cpuMicrosPerDelivery)}${ratio(row.cpuMicrosPerDelivery, raw?.cpuMicrosPerDelivery)} | ${round(row.userMicrosPerDelivery, 1)} / ${round(row.kernelMicrosPerDelivery, 1)} | ${round(row.rssBytesPerConnection / 1024, 1)}${ratio(row.rssBytesPerConnection, raw?.rssBytesPerConnection)} |`;
+const run: FanoutRun = {
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  parameters: { subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
+  results,
 };
-const splitLine = (name: string, key: string) => {
-  const row = results[key] as Row;
-  return `| ${name} | ${round(row.publishAloneMicros, 0)}${ratio(row.publishAloneMicros, raw?.publishAloneMicros)} | ${round(row.marginalMicrosPerDelivery, 1)}${ratio(row.marginalMicrosPerDelivery, raw?.marginalMicrosPerDelivery)} |`;
-};
-const TARGET_NAMES: [string, string][] = [
-  ['raw `ws` broadcast (the limit)', 'raw'],
-  ['stock yoga + graphql-ws + createPubSub', 'yoga'],
-  ['Roomcast, memory engine', 'memory'],
-  ['Roomcast, Redis, 2 instances', 'redis'],
-];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-const present = TARGET_NAMES.filter(([, key]) => results[key] !== undefined);
-const table = [
-  `${subscribers} subscribers over ${roomCount} rooms, ${ratePerSecond} messages/s for ${durationMs / 1000} s, published over ${publishOver === 'ws' ? 'one WebSocket' : 'HTTP'}; ${machine}.`,
-  '',
-  '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | RSS KB per idle connection (× raw) |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...present.map(([name, key]) => line(name, key)),
-  '',
-  `Where the CPU goes: each target then took ${silentDurationMs / 1000} s of publishes at the same rate to a room nobody subscribed to. A delivery's marginal cost is what the measured phase spent beyond that many publishes alone, per delivery.`,
-  '',
-  '| target | server CPU µs per publish alone (× raw) | marginal server CPU µs per delivery (× raw) |',
-  '| --- | --- | --- |',
-  ...present.map(([name, key]) => splitLine(name, key)),
-].join('\n');
-const extras = [
-  results['redis'] ? `Redis commands per published message: ${(results['redis'] as { redisCommandsPerPublish: number }).redisCommandsPerPublish}` : '',
-  results['resume'] ? `Resume: ${JSON.stringify(results['resume'])}` : '',
-].filter(Boolean);
-console.log(`\n${table}\n\n${extras.join('\n')}`);
+const report = renderFanout(run);
+console.log(`\n${report}`);
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
-writeFileSync(`${values.out}.json`, `${JSON.stringify({ machine, parameters: { subscribers, roomCount, ratePerSecond, durationMs }, results }, null, 2)}\n`);
-writeFileSync(`${values.out}.md`, `${table}\n\n${extras.join('\n\n')}\n`);
+writeFileSync(`${values.out}.json`, `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(`${values.out}.md`, `${report}\n`);
 process.exit(0);

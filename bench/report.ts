@@ -1,0 +1,101 @@
+// docs/benchmarks.md from the recorded runs in bench/results/*.json: `npm run bench:report`.
+// It measures nothing; run the benchmarks first. Each section says the command that wrote its file and
+// the machine that file recorded; the head names the machine this page was generated on.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderFanout, type FanoutRun } from './fanout/render.js';
+import { renderHistory, type HistoryRun } from './history/render.js';
+import { describeMachine } from './machine.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const OUT = 'docs/benchmarks.md';
+
+/** A result file's JSON, or undefined when that benchmark has not been run (its section is left out). */
+const read = <T>(name: string): T | undefined => {
+  const path = `${root}bench/results/${name}.json`;
+  // Written by the benchmark named in the section that reads it, in the shape its type states.
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+};
+
+interface TimersRun {
+  machine: { cpus: number; node: string };
+  parameters: { timerCount: number; subscribersPerTimer: number; durationMs: number; tickMs: number };
+  baseline: { lateness: { p50: number; p99: number; max: number; count: number }; cpuMsPerSecond: number };
+  roomcast: { lateness: { p50: number; p99: number; max: number; count: number }; cpuMsPerSecond: number };
+}
+
+const renderTimers = (run: TimersRun): string => {
+  const { parameters: p } = run;
+  const row = (name: string, r: TimersRun['baseline']) =>
+    `| ${name} | ${r.lateness.count} | ${r.lateness.p50} ms | ${r.lateness.p99} ms | ${r.lateness.max} ms | ${r.cpuMsPerSecond} |`;
+  return [
+    `${p.timerCount} running timers (${p.durationMs / 1000} s, ${p.tickMs / 1000} s ticks) with ${p.subscribersPerTimer} \`timerTicked\` subscribers each, executed through the schema in one process; ${run.machine.cpus} cores, Node ${run.machine.node}.`,
+    '',
+    '| target | deliveries | lateness p50 | p99 | max | CPU ms per s |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row('baseline: bare `setTimeout`', run.baseline),
+    row('Roomcast timers (scheduler + GraphQL execution per subscriber)', run.roomcast),
+  ].join('\n');
+};
+
+const here = describeMachine();
+const sections: string[] = [];
+const section = (title: string, command: string, about: string, body: string | undefined) => {
+  if (body !== undefined) sections.push([`## ${title}`, '', `\`${command}\``, '', about, '', body].join('\n'));
+};
+
+const fanout = read<FanoutRun>('fanout');
+section(
+  'Fan-out',
+  'npm run bench',
+  'Defaults: 2,000 graphql-ws subscribers over 20 rooms, 100 messages/s published with the `sendMessage` mutation over HTTP, 8 s, then a publish-only phase to a room nobody subscribed to. A load generator in its own process measures every delivery. Server CPU is read from `/proc/<pid>/stat` (user and kernel) for every server-side process: for PostgreSQL + Redis, both Roomcast instances (one takes the publishes, the other holds the subscribers), `redis-server`, and the PostgreSQL postmaster with all its backends (`bench/process-tree-cpu.ts`, which also counts backends that exited). RSS per idle connection is the subscribers\' instance. Only ratios within one run mean much: the load generator shares the cores with the servers.',
+  fanout && renderFanout(fanout),
+);
+const history = read<HistoryRun>('history');
+section(
+  'History: reading a large store back',
+  'npm run bench:history',
+  'PostgreSQL is seeded by SQL in bulk (`generate_series`) into the schema the server migrated, then `VACUUM ANALYZE`; the memory engine holds the same rooms and messages, seeded through its store before it listens. Every cursor comes from the API: the big room is read once from start to end (a figure of its own), and pages at random positions start after cursors it returned. Latency is from sending the request to the parsed answer, one request at a time; resume is from the graphql-ws `subscribe` to the last replayed message.',
+  history && renderHistory(history),
+);
+const wide = read<FanoutRun>('fanout-19000');
+section(
+  'Fan-out at 19,000 connections on one process',
+  'npm run bench -- --targets raw,memory --subscribers 19000 --rooms 190 --duration-ms 10000 --resume-messages 1000 --out bench/results/fanout-19000',
+  'As far as this machine goes: each process may hold 20,000 file descriptors.',
+  wide && renderFanout(wide),
+);
+const overWs = read<FanoutRun>('fanout-publish-over-ws');
+section(
+  'Fan-out, publishing over a WebSocket',
+  'npm run bench -- --publish-over ws --out bench/results/fanout-publish-over-ws',
+  'Every target takes its publishes over one WebSocket of its own (graphql-ws operations; raw: JSON messages) instead of one HTTP request each, which separates the HTTP cost. This file predates PostgreSQL as the store of record (its last target is Redis alone) and the CPU split.',
+  overWs && renderFanout(overWs),
+);
+const timers = read<TimersRun>('timers');
+section(
+  'Timer tick lateness',
+  'npm run bench:timers',
+  'Lateness is when a subscriber received a tick minus the tick\'s ideal instant; the baseline is bare `setTimeout`s aimed at the same instants doing no work, in the same invocation.',
+  timers && renderTimers(timers),
+);
+
+const page = [
+  '# Benchmarks',
+  '',
+  '<!-- Generated by `npm run bench:report` from bench/results/*.json. Do not edit: run a benchmark, then regenerate. -->',
+  '',
+  `Generated on ${here.cpus} × ${here.model} (\`nproc\` ${here.cpus}, \`model name\` from /proc/cpuinfo), ${here.memoryGiB} GiB of memory, Node ${here.node}. Each section states the machine its run recorded. The cores are shared with other work, so only figures from one run, compared with each other, mean much.`,
+  '',
+  '| command | what it measures | writes |',
+  '| --- | --- | --- |',
+  '| `npm run bench` | fan-out: raw `ws`, stock yoga, Roomcast memory, Roomcast PostgreSQL + Redis (2 instances); flags `--subscribers --rooms --rate --duration-ms --targets raw,yoga,memory,postgres --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
+  '| `npm run bench:history` | history on PostgreSQL and on the memory engine; flags `--targets postgres,memory --big-room --busy-rooms --messages-per-room --total-rooms --samples --resume-messages --resume-runs --out` | `bench/results/history.{json,md}` |',
+  '| `npm run bench:timers` | timer tick lateness | `bench/results/timers.json` |',
+  '| `npx tsx bench/postgres-driver.ts` | `pg` against `postgres` on the store\'s statements (see [postgres.md](postgres.md)) | prints |',
+  '| `npm run bench:report` | this page, from the files above | `docs/benchmarks.md` |',
+  '',
+  ...sections.flatMap((text) => [text, '']),
+].join('\n');
+writeFileSync(`${root}${OUT}`, page);
+console.log(`wrote ${OUT} (${sections.length} sections)`);
