@@ -80,6 +80,52 @@ section(
   timers && renderTimers(timers),
 );
 
+interface WebhooksRun {
+  deliveries: number;
+  rooms: number;
+  concurrency: number;
+  rows: { target: string; deliveriesPerSecond: number; cpuUsPerDelivery: number; ofBaseline: number }[];
+}
+const webhooks = read<WebhooksRun>('webhooks');
+section(
+  'Webhook deliveries',
+  'npm run bench:webhooks',
+  'Deliveries per second to a local receiver that answers 204 at once, signed with `standardwebhooks`; the baseline signs and POSTs the same payloads from a plain loop with the same concurrency, in the same invocation.',
+  webhooks &&
+    [
+      `${webhooks.deliveries} deliveries over ${webhooks.rooms} rooms, concurrency ${webhooks.concurrency}.`,
+      '',
+      '| target | deliveries/s | of baseline | CPU µs per delivery |',
+      '| --- | --- | --- | --- |',
+      ...webhooks.rows.map((row) => `| ${row.target} | ${row.deliveriesPerSecond} | ${row.ofBaseline}× | ${row.cpuUsPerDelivery} |`),
+    ].join('\n'),
+);
+
+interface HistoryCacheRun {
+  seconds: number;
+  concurrency: number;
+  pageMessages: number;
+  pageBytes: number;
+  fullPerSecond: number;
+  notModifiedPerSecond: number;
+  ratio: number;
+}
+const cache = read<HistoryCacheRun>('history-cache');
+section(
+  'Conditional GET of a history page',
+  'npm run bench:history-cache',
+  'The same final page over GET, as full 200 answers and as 304 answers to a matching `If-None-Match`, in one run. The server still runs the query to compute the ETag, so a 304 saves the body, not the read.',
+  cache &&
+    [
+      `A page of ${cache.pageMessages} messages (${cache.pageBytes} bytes), ${cache.concurrency} requests in flight, ${cache.seconds} s each.`,
+      '',
+      '| answer | per second |',
+      '| --- | --- |',
+      `| 200 with the page | ${cache.fullPerSecond} |`,
+      `| 304 Not Modified | ${cache.notModifiedPerSecond} (${cache.ratio}×) |`,
+    ].join('\n'),
+);
+
 const page = [
   '# Benchmarks',
   '',
@@ -92,6 +138,8 @@ const page = [
   '| `npm run bench` | fan-out: raw `ws`, stock yoga, Roomcast memory, Roomcast PostgreSQL + Redis (2 instances); flags `--subscribers --rooms --rate --duration-ms --targets raw,yoga,memory,postgres --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
   '| `npm run bench:history` | history on PostgreSQL and on the memory engine; flags `--targets postgres,memory --big-room --busy-rooms --messages-per-room --total-rooms --samples --resume-messages --resume-runs --out` | `bench/results/history.{json,md}` |',
   '| `npm run bench:timers` | timer tick lateness | `bench/results/timers.json` |',
+  '| `npm run bench:webhooks` | webhook deliveries per second | `bench/results/webhooks.json` |',
+  '| `npm run bench:history-cache` | 304s against full pages of the same history page | `bench/results/history-cache.json` |',
   '| `npx tsx bench/postgres-driver.ts` | `pg` against `postgres` on the store\'s statements (see [postgres.md](postgres.md)) | prints |',
   '| `npm run bench:report` | this page, from the files above | `docs/benchmarks.md` |',
   '',
