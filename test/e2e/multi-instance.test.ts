@@ -246,8 +246,11 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   });
 
   it('once leaveRoom returns on one instance, no instance accepts the leaver\'s writes to a private room or delivers it to them', async (t) => {
-    const room = await createRoom(a.url, alice, { name: 'leaving across instances', private: true, memberIds: ['bob'] });
-    const opener = await sendMessage(a.url, alice, { roomId: room.id, body: 'opener' });
+    // A fresh third instance: an earlier test killed A.
+    const d = await start();
+    extra.push(d);
+    const room = await createRoom(d.url, alice, { name: 'leaving across instances', private: true, memberIds: ['bob'] });
+    const opener = await sendMessage(d.url, alice, { roomId: room.id, body: 'opener' });
     // Bob's writes were accepted by B and C a moment ago (any cache they keep is warm).
     await sendMessage(b.url, bob, { roomId: room.id, body: 'bob via B' });
     await sendMessage(c.url, bob, { roomId: room.id, body: 'bob via C' });
@@ -256,8 +259,8 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const onB = wsB.subscribe<Delivered>(MESSAGE_ADDED, { r: room.id, a: opener.cursor });
     await onB.waitForCount(2);
 
-    await gqlData(a.url, { token: bob, query: 'mutation($r: ID!) { leaveRoom(roomId: $r) { id } }', variables: { r: room.id } });
-    for (const server of [a, b, c]) {
+    await gqlData(d.url, { token: bob, query: 'mutation($r: ID!) { leaveRoom(roomId: $r) { id } }', variables: { r: room.id } });
+    for (const server of [b, c, d]) {
       const { body } = await gql(server.url, {
         token: bob,
         query: 'mutation($i: SendMessageInput!) { sendMessage(input: $i) { seq } }',
@@ -267,8 +270,8 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     }
     await onB.waitForComplete(5_000);
     assert.deepEqual(onB.errorCodes(), ['NOT_FOUND'], 'the stream on B ended: the room no longer exists for bob');
-    await sendMessage(a.url, alice, { roomId: room.id, body: 'for members only' });
+    await sendMessage(d.url, alice, { roomId: room.id, body: 'for members only' });
     assert.deepEqual(seqsOf(onB.items), [2, 3], 'nothing sent after the leave reached bob');
-    assert.deepEqual(await historySeqs(a.url, alice, room.id), range(1, 4), 'and nothing of his was stored');
+    assert.deepEqual(await historySeqs(d.url, alice, room.id), range(1, 4), 'and nothing of his was stored');
   });
 });
