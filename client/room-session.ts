@@ -4,6 +4,7 @@
 // connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
 // An empty room starts from its head cursor (`Room.headCursor`), so there is always a cursor to replay from.
 // A stream the server ends with SLOW_CONSUMER or ENGINE_UNAVAILABLE is resubscribed the same way.
+import { ErrorCode, RoomEventType } from '../src/protocol/index.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import type { Connection } from './connection.js';
@@ -109,7 +110,7 @@ const outgoingEntry = (viewer: Person) => (message: OutgoingMessage): TimelineEn
 
 export const openRoomSession = async ({ roomId, viewer, api, connection, clock, options }: RoomSessionDeps): Promise<RoomSession> => {
   const room = options.join ? await api.joinRoom(roomId) : await api.room(roomId);
-  if (!room) throw new RoomcastClientError('NOT_FOUND', 'Room not found');
+  if (!room) throw new RoomcastClientError(ErrorCode.NotFound, 'Room not found');
   const history = await api.messages({ roomId, last: Math.min(options.historySize, PAGE_SIZE) });
   const { ws } = connection;
 
@@ -179,7 +180,7 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
     const resubscribe = () => {
       if (!closed) unsubscribes.push(subscribe());
     };
-    if (cause.code === 'ENGINE_UNAVAILABLE') void connection.pause(backoffDelayMs(outages, options.backoff)).then(resubscribe);
+    if (cause.code === ErrorCode.EngineUnavailable) void connection.pause(backoffDelayMs(outages, options.backoff)).then(resubscribe);
     else resubscribe();
   };
 
@@ -188,8 +189,8 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
     subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
       next: ({ roomEvents: event }) => {
         roomEventOutages = 0;
-        if (event.__typename === 'MessageAdded') log.accept(event.message);
-        else if (event.__typename === 'TimerChanged') countdown.consider(event.timer);
+        if (event.__typename === RoomEventType.MessageAdded) log.accept(event.message);
+        else if (event.__typename === RoomEventType.TimerChanged) countdown.consider(event.timer);
       },
       error: (cause) => endedWith(cause, roomEventOutages++, subscribeRoomEvents),
       complete: () => undefined,
@@ -245,7 +246,7 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
 
   const currentTimerId = (): string => {
     const current = countdown.value.get();
-    if (!current) throw new RoomcastClientError('NOT_FOUND', 'The room has no countdown');
+    if (!current) throw new RoomcastClientError(ErrorCode.NotFound, 'The room has no countdown');
     return current.id;
   };
   const control = async (change: (id: string) => Promise<Timer>) => {

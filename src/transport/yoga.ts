@@ -18,7 +18,9 @@ import { useStreamExpiry } from './plugins/use-stream-expiry.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
 
-export const GRAPHQL_PATH = '/graphql';
+import { GRAPHQL_PATH } from '../protocol/index.js';
+
+export { GRAPHQL_PATH };
 
 export interface YogaDeps {
   config: Config;
