@@ -1,7 +1,9 @@
 // Everything an app shows for one open room, kept current over reconnects: the timeline (messages in
 // seq order, each once, then the viewer's outgoing ones), who is online and typing, and the shared
-// countdown. One `roomEvents` subscription carries messages and timer changes and is resubscribed by the
-// connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
+// countdown. One `roomEvents` subscription carries messages, timer, presence and typing changes, each
+// once, and is resubscribed by the connection with the last delivered cursor as `after`, so a reconnect
+// replays exactly what was missed. Who is online is read once the stream is open (`Room.online`) and then
+// kept by its changes; `timerTicked` runs only while a countdown is live.
 // An empty room starts from its head cursor (`Room.headCursor`), so there is always a cursor to replay from.
 // A stream the server ends with SLOW_CONSUMER or ENGINE_UNAVAILABLE is resubscribed the same way.
 import { ErrorCode, RoomEventType } from '../src/protocol/index.js';
@@ -13,10 +15,12 @@ import type { HttpApi, Message, Timer } from './http-api.js';
 import { createMessageLog } from './message-log.js';
 import { createValue, type ObservableValue } from './observable-value.js';
 import { roomEventsSubscription } from './operations/messages.js';
-import { presenceSubscription, typingSubscription } from './operations/presence.js';
 import { timerTickedSubscription } from './operations/timers.js';
 import { createOutbox, type OutgoingMessage } from './outbox.js';
 import { createPeopleSet, type Person } from './people.js';
+import type { RoomEventsSubscription } from './generated/graphql.js';
+
+type RoomEvent = RoomEventsSubscription['roomEvents'];
 import { createServerCountdown, type CountdownView } from './server-countdown.js';
 import { subscribeTyped } from './typed-subscribe.js';
 import { createTypingNotifier } from './typing-notifier.js';
@@ -166,6 +170,23 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   const unsubscribes: (() => void)[] = [];
   let closed = false;
 
+  // Presence changes seen since the pending `Room.online` read was sent: the answer may predate them, so
+  // they are applied again over it. Changes are idempotent (on/off per person), so one seen twice is harmless.
+  let changesSinceRead: { person: Person; online: boolean }[] | undefined;
+  let onlineReads = 0;
+  const readOnline = async (): Promise<void> => {
+    const read = ++onlineReads;
+    changesSinceRead = [];
+    const people = await api.roomOnline(roomId);
+    // A newer read (a reconnect while this one was in flight) wins.
+    if (closed || read !== onlineReads) return;
+    const since = changesSinceRead;
+    changesSinceRead = undefined;
+    online.replace(people);
+    for (const change of since) online.apply(change.person, change.online);
+  };
+  const refreshOnline = () => readOnline().catch((cause: unknown) => error.set(cause instanceof RoomcastClientError ? cause : new RoomcastClientError(ErrorCode.InternalServerError, String(cause), cause)));
+
   /**
    * A stream the server ended with a resumable code is subscribed again, resuming like a reconnect (room
    * events from the cursor, people from a new snapshot): at once after SLOW_CONSUMER; after a backoff
@@ -185,53 +206,42 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   };
 
   let roomEventOutages = 0;
-  const subscribeRoomEvents = (): (() => void) =>
-    subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
-      next: ({ roomEvents: event }) => {
-        roomEventOutages = 0;
-        if (event.__typename === RoomEventType.MessageAdded) log.accept(event.message);
-        else if (event.__typename === RoomEventType.TimerChanged) countdown.consider(event.timer);
-      },
-      error: (cause) => endedWith(cause, roomEventOutages++, subscribeRoomEvents),
-      complete: () => undefined,
-    });
-  let presenceOutages = 0;
-  const subscribePresence = (): (() => void) =>
-    subscribeTyped(ws, presenceSubscription, () => ({ roomId }), {
-      next: ({ presence }) => {
-        presenceOutages = 0;
-        online.apply(presence.user, presence.online);
-      },
+  const onRoomEvent = ({ roomEvents: event }: { roomEvents: RoomEvent }): void => {
+    roomEventOutages = 0;
+    switch (event.__typename) {
+      case RoomEventType.MessageAdded:
+        return log.accept(event.message);
+      case RoomEventType.TimerChanged:
+        return countdown.consider(event.timer);
+      case RoomEventType.PresenceChanged:
+        changesSinceRead?.push({ person: event.event.user, online: event.event.online });
+        return online.apply(event.event.user, event.event.online);
+      case RoomEventType.TypingChanged:
+        return typing.apply(event.event.user, event.event.typing);
+    }
+  };
+  // Presence and typing changes are not replayed: a new stream reads who is online again, and forgets who
+  // was typing (an indicator lasts seconds; a stale one would never clear).
+  const subscribeRoomEvents = (): (() => void) => {
+    const unsubscribe = subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
+      next: onRoomEvent,
       error: (cause) =>
-        endedWith(cause, presenceOutages++, () => {
-          online.reset();
-          return subscribePresence();
-        }),
-      complete: () => undefined,
-    });
-  let typingOutages = 0;
-  const subscribeTyping = (): (() => void) =>
-    subscribeTyped(ws, typingSubscription, () => ({ roomId }), {
-      next: ({ typing: event }) => {
-        typingOutages = 0;
-        typing.apply(event.user, event.typing);
-      },
-      error: (cause) =>
-        endedWith(cause, typingOutages++, () => {
+        endedWith(cause, roomEventOutages++, () => {
           typing.reset();
-          return subscribeTyping();
+          return subscribeRoomEvents();
         }),
       complete: () => undefined,
     });
+    void refreshOnline();
+    return unsubscribe;
+  };
   unsubscribes.push(
     subscribeRoomEvents(),
-    subscribePresence(),
-    subscribeTyping(),
-    // Presence and typing streams start over with a snapshot on the new socket; timer changes are not
-    // replayed, so the room's timer list is read again.
+    // The connection resubscribes the room's stream on the new socket; timer changes are not replayed, so
+    // the room's timer list is read again, and so is who is online.
     connection.onReconnected(() => {
-      online.reset();
       typing.reset();
+      void refreshOnline();
       refreshTimers().catch(() => undefined);
     }),
   );
