@@ -11,7 +11,7 @@ const STOP_TIMEOUT_MS = 5_000;
 
 // Generous write and connection budgets so that tests which send many messages or open many sockets
 // (all from 127.0.0.1, often as one user) measure delivery, not limits; limit tests pass their own.
-const TEST_ENV = {
+export const TEST_ENV = {
   PORT: '0',
   HOST: '127.0.0.1',
   JWT_SECRET: TEST_SECRET,
