@@ -115,4 +115,6 @@ run('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig
 run('typecheck the quiz-room page', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'examples/quiz-room/tsconfig.json']);
 // The server serves the built page at /demo, where the browser tests open it.
 run('build the quiz-room demo', ['--import', 'tsx', 'examples/quiz-room/scripts/build.ts']);
+// Process tests run the compiled server, as production does (test/helpers/server-process.ts).
+run('build the server', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 run('tests', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...testFiles]);
