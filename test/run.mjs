@@ -44,6 +44,7 @@ export const testFiles = [
   'test/app/shared-delivery.test.ts',
   'test/e2e/http-surface.test.ts',
   'test/app/typed-client.test.ts',
+  'test/app/subscription-errors.test.ts',
   'test/app/timers.test.ts',
   'test/app/presence.test.ts',
   'test/app/origins.test.ts',
