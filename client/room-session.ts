@@ -10,7 +10,7 @@ import { ErrorCode, RoomEventType } from '../src/protocol/index.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import type { Connection } from './connection.js';
-import { isResumable, RoomcastClientError } from './errors.js';
+import { isResumable, isRetryable, RoomcastClientError } from './errors.js';
 import type { HttpApi, Message, Timer } from './http-api.js';
 import { createMessageLog } from './message-log.js';
 import { createValue, type ObservableValue } from './observable-value.js';
@@ -174,18 +174,31 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   // they are applied again over it. Changes are idempotent (on/off per person), so one seen twice is harmless.
   let changesSinceRead: { person: Person; online: boolean }[] | undefined;
   let onlineReads = 0;
+  // An outage (ENGINE_UNAVAILABLE, the network) is waited out with backoff, as the stream itself is.
   const readOnline = async (): Promise<void> => {
     const read = ++onlineReads;
     changesSinceRead = [];
-    const people = await api.roomOnline(roomId);
-    // A newer read (a reconnect while this one was in flight) wins.
-    if (closed || read !== onlineReads) return;
-    const since = changesSinceRead;
-    changesSinceRead = undefined;
-    online.replace(people);
-    for (const change of since) online.apply(change.person, change.online);
+    for (let attempt = 0; ; attempt += 1) {
+      let people: Person[];
+      try {
+        people = await api.roomOnline(roomId);
+      } catch (cause) {
+        const failure = cause instanceof RoomcastClientError ? cause : new RoomcastClientError(ErrorCode.InternalServerError, String(cause), cause);
+        if (!isRetryable(failure)) throw failure;
+        await connection.pause(backoffDelayMs(attempt, options.backoff));
+        if (closed || read !== onlineReads) return;
+        continue;
+      }
+      // A newer read (a reconnect while this one was in flight) wins.
+      if (closed || read !== onlineReads) return;
+      const since = changesSinceRead ?? [];
+      changesSinceRead = undefined;
+      online.replace(people);
+      for (const change of since) online.apply(change.person, change.online);
+      return;
+    }
   };
-  const refreshOnline = () => readOnline().catch((cause: unknown) => error.set(cause instanceof RoomcastClientError ? cause : new RoomcastClientError(ErrorCode.InternalServerError, String(cause), cause)));
+  const refreshOnline = () => readOnline().catch((cause: unknown) => error.set(cause as RoomcastClientError)); // readOnline throws only RoomcastClientErrors
 
   /**
    * A stream the server ended with a resumable code is subscribed again, resuming like a reconnect (room
