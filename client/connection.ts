@@ -4,6 +4,7 @@
 // socket is dead (a ping unanswered in time, or the browser going offline), and when to give up (a
 // refused token: retrying the same token cannot help).
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { CloseCode } from '../src/protocol/index.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import { fromSubscriptionError, type RoomcastClientError } from './errors.js';
@@ -46,7 +47,6 @@ export interface Connection {
   dispose(): Promise<void>;
 }
 
-const FORBIDDEN_CLOSE = 4403;
 // A server that accepted the socket but never acknowledges connection_init is as good as down.
 const ACK_TIMEOUT_MS = 10_000;
 // dispose() waits for a socket still being opened; an unreachable server must not hold it up.
@@ -82,7 +82,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     lazy: false,
     retryAttempts: options.retryAttempts,
     retryWait: (retries) => pause(backoffDelayMs(retries, options.backoff)),
-    shouldRetry: (errOrCloseEvent) => closeCodeOf(errOrCloseEvent) !== FORBIDDEN_CLOSE,
+    shouldRetry: (errOrCloseEvent) => closeCodeOf(errOrCloseEvent) !== CloseCode.Forbidden,
     keepAlive: options.keepAliveMs,
     connectionAckWaitTimeout: ACK_TIMEOUT_MS,
     onNonLazyError: (error) => {

@@ -1,6 +1,7 @@
 // Every failure the client reports is a RoomcastClientError with a stable `code`: the server's
 // `extensions.code`, or one of the client's own codes below for failures that never reached GraphQL.
 import type { CombinedError } from '@urql/core';
+import { CloseCode, ErrorCode } from '../src/protocol/index.js';
 
 /** Codes the client itself assigns (the server's codes are in the README's error table). */
 export const ClientErrorCode = {
@@ -26,12 +27,12 @@ export class RoomcastClientError extends Error {
 }
 
 // Writes that failed this way changed nothing, or are idempotent (sendMessage with a clientId): retry.
-const RETRYABLE = new Set<string>([ClientErrorCode.NetworkError, 'ENGINE_UNAVAILABLE']);
+const RETRYABLE = new Set<string>([ClientErrorCode.NetworkError, ErrorCode.EngineUnavailable]);
 export const isRetryable = (error: RoomcastClientError): boolean => RETRYABLE.has(error.code);
 
 // Codes with which the server ends a stream that can go on from its last cursor: the subscriber fell too
 // far behind, or an engine outage outlasted the server's ENGINE_OUTAGE_MAX_MS (or hit its opening).
-const RESUMABLE = new Set<string>(['SLOW_CONSUMER', 'ENGINE_UNAVAILABLE']);
+const RESUMABLE = new Set<string>([ErrorCode.SlowConsumer, ErrorCode.EngineUnavailable]);
 export const isResumable = (error: RoomcastClientError): boolean => RESUMABLE.has(error.code);
 
 const codeOf = (extensions: Readonly<Record<string, unknown>> | undefined): string | undefined => {
@@ -42,7 +43,7 @@ const codeOf = (extensions: Readonly<Record<string, unknown>> | undefined): stri
 /** An urql result's error: the first GraphQL error's code, else a network error. */
 export const fromCombinedError = (error: CombinedError): RoomcastClientError => {
   const first = error.graphQLErrors[0];
-  if (first) return new RoomcastClientError(codeOf(first.extensions) ?? 'INTERNAL_SERVER_ERROR', first.message, error);
+  if (first) return new RoomcastClientError(codeOf(first.extensions) ?? ErrorCode.InternalServerError, first.message, error);
   return new RoomcastClientError(ClientErrorCode.NetworkError, error.networkError?.message ?? error.message, error);
 };
 
@@ -60,7 +61,7 @@ const isCloseEvent = (value: unknown): value is { code: number; reason?: string 
 /** GraphQL errors of a `next` payload or an `error` message. */
 export const fromGraphQLErrors = (errors: readonly FormattedError[], cause?: unknown): RoomcastClientError => {
   const first = errors[0];
-  return new RoomcastClientError(codeOf(first?.extensions) ?? 'INTERNAL_SERVER_ERROR', first?.message ?? 'GraphQL error', cause ?? errors);
+  return new RoomcastClientError(codeOf(first?.extensions) ?? ErrorCode.InternalServerError, first?.message ?? 'GraphQL error', cause ?? errors);
 };
 
 /** What graphql-ws hands a sink's `error`: GraphQL errors, a CloseEvent it will not retry, or an Error. */
@@ -69,7 +70,7 @@ export const fromSubscriptionError = (error: unknown): RoomcastClientError => {
   if (isCloseEvent(error)) {
     // 4403 is the server's answer to a missing, forged or expired token at connection_init, and its close
     // of a socket whose token expired without a refreshAuth.
-    if (error.code === 4403) return new RoomcastClientError('UNAUTHENTICATED', 'The server refused the token', error, error.code);
+    if (error.code === CloseCode.Forbidden) return new RoomcastClientError(ErrorCode.Unauthenticated, 'The server refused the token', error, error.code);
     return new RoomcastClientError(ClientErrorCode.ConnectionClosed, `Socket closed with ${error.code} ${error.reason ?? ''}`.trim(), error, error.code);
   }
   return new RoomcastClientError(ClientErrorCode.NetworkError, error instanceof Error ? error.message : 'Socket error', error);

@@ -5,7 +5,7 @@ import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { ClientErrorCode, fromCombinedError, RoomcastClientError } from './errors.js';
 import { messagesQuery, sendMessageMutation } from './operations/messages.js';
 import { setTypingMutation } from './operations/presence.js';
-import { createRoomMutation, joinRoomMutation, leaveRoomMutation, roomQuery, roomsQuery } from './operations/rooms.js';
+import { createRoomMutation, joinRoomMutation, leaveRoomMutation, roomOnlineQuery, roomQuery, roomsQuery } from './operations/rooms.js';
 import {
   pauseTimerMutation,
   resumeTimerMutation,
@@ -32,6 +32,7 @@ export const createHttpApi = (urql: Client) => ({
   joinRoom: async (roomId: string) => (await dataOf(urql.mutation(joinRoomMutation, { roomId }))).joinRoom,
   leaveRoom: async (roomId: string) => (await dataOf(urql.mutation(leaveRoomMutation, { roomId }))).leaveRoom,
   room: async (id: string) => (await dataOf(urql.query(roomQuery, { id }))).room,
+  roomOnline: async (id: string) => (await dataOf(urql.query(roomOnlineQuery, { id }))).room?.online ?? [],
   rooms: async (variables: VariablesOf<typeof roomsQuery> = {}) => (await dataOf(urql.query(roomsQuery, variables))).rooms,
   sendMessage: async (input: VariablesOf<typeof sendMessageMutation>['input']): Promise<Message> =>
     (await dataOf(urql.mutation(sendMessageMutation, { input }))).sendMessage,

@@ -29,6 +29,7 @@ export { backoffDelayMs, type BackoffOptions } from './backoff.js';
 export type { ClientClock } from './client-clock.js';
 export type { ConnectionStatus } from './connection.js';
 export { ClientErrorCode, RoomcastClientError } from './errors.js';
+export { CloseCode, ErrorCode, RoomEventType } from '../src/protocol/index.js';
 export type { Message, Timer } from './http-api.js';
 export type { NetworkEvents } from './network-events.js';
 export type { ObservableValue } from './observable-value.js';

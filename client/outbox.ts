@@ -7,7 +7,7 @@
 // the server's copy with its clientId: only then is its place in the room's order known.
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { newClientId } from './client-id.js';
-import { isRetryable, RoomcastClientError } from './errors.js';
+import { ClientErrorCode, isRetryable, RoomcastClientError } from './errors.js';
 import { createValue, type ObservableValue } from './observable-value.js';
 
 export interface OutgoingMessage {
@@ -60,7 +60,7 @@ export const createOutbox = (options: OutboxOptions): Outbox => {
         await options.send(message.body, clientId);
         return;
       } catch (caught) {
-        const error = caught instanceof RoomcastClientError ? caught : new RoomcastClientError('NETWORK_ERROR', String(caught), caught);
+        const error = caught instanceof RoomcastClientError ? caught : new RoomcastClientError(ClientErrorCode.NetworkError, String(caught), caught);
         if (!isRetryable(error) || failures + 1 >= options.maxAttempts) {
           if (find(clientId)) update(clientId, { status: 'failed', errorCode: error.code });
           return;

@@ -1,7 +1,5 @@
-// Who is online / typing in a room. The server's `presence` and `typing` streams start with everyone who
-// is on right now (as "on" events) and then send changes, so the set is rebuilt from scratch whenever
-// those streams start again after a reconnect: changes missed while disconnected are never replayed,
-// but the new snapshot holds the truth.
+// Who is online / typing in a room: a snapshot (`replace`) kept current by changes (`apply`). Changes
+// missed while disconnected are never replayed, so a new stream starts from a new snapshot.
 import { createValue, type ObservableValue } from './observable-value.js';
 
 export interface Person {
@@ -12,6 +10,8 @@ export interface Person {
 export interface PeopleSet {
   readonly people: ObservableValue<readonly Person[]>;
   apply(person: Person, on: boolean): void;
+  /** Everyone on right now, in place of what the set held. */
+  replace(people: readonly Person[]): void;
   reset(): void;
 }
 
@@ -30,6 +30,11 @@ export const createPeopleSet = (exclude?: string): PeopleSet => {
       if (person.id === exclude) return;
       if (on) byId.set(person.id, { id: person.id, name: person.name });
       else byId.delete(person.id);
+      publish();
+    },
+    replace(list) {
+      byId.clear();
+      for (const person of list) if (person.id !== exclude) byId.set(person.id, { id: person.id, name: person.name });
       publish();
     },
     reset() {

@@ -1,21 +1,26 @@
 // Everything an app shows for one open room, kept current over reconnects: the timeline (messages in
 // seq order, each once, then the viewer's outgoing ones), who is online and typing, and the shared
-// countdown. One `roomEvents` subscription carries messages and timer changes and is resubscribed by the
-// connection with the last delivered cursor as `after`, so a reconnect replays exactly what was missed.
+// countdown. One `roomEvents` subscription carries messages, timer, presence and typing changes, each
+// once, and is resubscribed by the connection with the last delivered cursor as `after`, so a reconnect
+// replays exactly what was missed. Who is online is read once the stream is open (`Room.online`) and then
+// kept by its changes; `timerTicked` runs only while a countdown is live.
 // An empty room starts from its head cursor (`Room.headCursor`), so there is always a cursor to replay from.
 // A stream the server ends with SLOW_CONSUMER or ENGINE_UNAVAILABLE is resubscribed the same way.
+import { ErrorCode, RoomEventType } from '../src/protocol/index.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import type { ClientClock } from './client-clock.js';
 import type { Connection } from './connection.js';
-import { isResumable, RoomcastClientError } from './errors.js';
+import { isResumable, isRetryable, RoomcastClientError } from './errors.js';
 import type { HttpApi, Message, Timer } from './http-api.js';
 import { createMessageLog } from './message-log.js';
 import { createValue, type ObservableValue } from './observable-value.js';
 import { roomEventsSubscription } from './operations/messages.js';
-import { presenceSubscription, typingSubscription } from './operations/presence.js';
 import { timerTickedSubscription } from './operations/timers.js';
 import { createOutbox, type OutgoingMessage } from './outbox.js';
 import { createPeopleSet, type Person } from './people.js';
+import type { RoomEventsSubscription } from './generated/graphql.js';
+
+type RoomEvent = RoomEventsSubscription['roomEvents'];
 import { createServerCountdown, type CountdownView } from './server-countdown.js';
 import { subscribeTyped } from './typed-subscribe.js';
 import { createTypingNotifier } from './typing-notifier.js';
@@ -109,7 +114,7 @@ const outgoingEntry = (viewer: Person) => (message: OutgoingMessage): TimelineEn
 
 export const openRoomSession = async ({ roomId, viewer, api, connection, clock, options }: RoomSessionDeps): Promise<RoomSession> => {
   const room = options.join ? await api.joinRoom(roomId) : await api.room(roomId);
-  if (!room) throw new RoomcastClientError('NOT_FOUND', 'Room not found');
+  if (!room) throw new RoomcastClientError(ErrorCode.NotFound, 'Room not found');
   const history = await api.messages({ roomId, last: Math.min(options.historySize, PAGE_SIZE) });
   const { ws } = connection;
 
@@ -165,6 +170,36 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
   const unsubscribes: (() => void)[] = [];
   let closed = false;
 
+  // Presence changes seen since the pending `Room.online` read was sent: the answer may predate them, so
+  // they are applied again over it. Changes are idempotent (on/off per person), so one seen twice is harmless.
+  let changesSinceRead: { person: Person; online: boolean }[] | undefined;
+  let onlineReads = 0;
+  // An outage (ENGINE_UNAVAILABLE, the network) is waited out with backoff, as the stream itself is.
+  const readOnline = async (): Promise<void> => {
+    const read = ++onlineReads;
+    changesSinceRead = [];
+    for (let attempt = 0; ; attempt += 1) {
+      let people: Person[];
+      try {
+        people = await api.roomOnline(roomId);
+      } catch (cause) {
+        const failure = cause instanceof RoomcastClientError ? cause : new RoomcastClientError(ErrorCode.InternalServerError, String(cause), cause);
+        if (!isRetryable(failure)) throw failure;
+        await connection.pause(backoffDelayMs(attempt, options.backoff));
+        if (closed || read !== onlineReads) return;
+        continue;
+      }
+      // A newer read (a reconnect while this one was in flight) wins.
+      if (closed || read !== onlineReads) return;
+      const since = changesSinceRead ?? [];
+      changesSinceRead = undefined;
+      online.replace(people);
+      for (const change of since) online.apply(change.person, change.online);
+      return;
+    }
+  };
+  const refreshOnline = () => readOnline().catch((cause: unknown) => error.set(cause as RoomcastClientError)); // readOnline throws only RoomcastClientErrors
+
   /**
    * A stream the server ended with a resumable code is subscribed again, resuming like a reconnect (room
    * events from the cursor, people from a new snapshot): at once after SLOW_CONSUMER; after a backoff
@@ -179,58 +214,47 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
     const resubscribe = () => {
       if (!closed) unsubscribes.push(subscribe());
     };
-    if (cause.code === 'ENGINE_UNAVAILABLE') void connection.pause(backoffDelayMs(outages, options.backoff)).then(resubscribe);
+    if (cause.code === ErrorCode.EngineUnavailable) void connection.pause(backoffDelayMs(outages, options.backoff)).then(resubscribe);
     else resubscribe();
   };
 
   let roomEventOutages = 0;
-  const subscribeRoomEvents = (): (() => void) =>
-    subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
-      next: ({ roomEvents: event }) => {
-        roomEventOutages = 0;
-        if (event.__typename === 'MessageAdded') log.accept(event.message);
-        else if (event.__typename === 'TimerChanged') countdown.consider(event.timer);
-      },
-      error: (cause) => endedWith(cause, roomEventOutages++, subscribeRoomEvents),
-      complete: () => undefined,
-    });
-  let presenceOutages = 0;
-  const subscribePresence = (): (() => void) =>
-    subscribeTyped(ws, presenceSubscription, () => ({ roomId }), {
-      next: ({ presence }) => {
-        presenceOutages = 0;
-        online.apply(presence.user, presence.online);
-      },
+  const onRoomEvent = ({ roomEvents: event }: { roomEvents: RoomEvent }): void => {
+    roomEventOutages = 0;
+    switch (event.__typename) {
+      case RoomEventType.MessageAdded:
+        return log.accept(event.message);
+      case RoomEventType.TimerChanged:
+        return countdown.consider(event.timer);
+      case RoomEventType.PresenceChanged:
+        changesSinceRead?.push({ person: event.event.user, online: event.event.online });
+        return online.apply(event.event.user, event.event.online);
+      case RoomEventType.TypingChanged:
+        return typing.apply(event.event.user, event.event.typing);
+    }
+  };
+  // Presence and typing changes are not replayed: a new stream reads who is online again, and forgets who
+  // was typing (an indicator lasts seconds; a stale one would never clear).
+  const subscribeRoomEvents = (): (() => void) => {
+    const unsubscribe = subscribeTyped(ws, roomEventsSubscription, () => ({ roomId, after: log.cursor() }), {
+      next: onRoomEvent,
       error: (cause) =>
-        endedWith(cause, presenceOutages++, () => {
-          online.reset();
-          return subscribePresence();
-        }),
-      complete: () => undefined,
-    });
-  let typingOutages = 0;
-  const subscribeTyping = (): (() => void) =>
-    subscribeTyped(ws, typingSubscription, () => ({ roomId }), {
-      next: ({ typing: event }) => {
-        typingOutages = 0;
-        typing.apply(event.user, event.typing);
-      },
-      error: (cause) =>
-        endedWith(cause, typingOutages++, () => {
+        endedWith(cause, roomEventOutages++, () => {
           typing.reset();
-          return subscribeTyping();
+          return subscribeRoomEvents();
         }),
       complete: () => undefined,
     });
+    void refreshOnline();
+    return unsubscribe;
+  };
   unsubscribes.push(
     subscribeRoomEvents(),
-    subscribePresence(),
-    subscribeTyping(),
-    // Presence and typing streams start over with a snapshot on the new socket; timer changes are not
-    // replayed, so the room's timer list is read again.
+    // The connection resubscribes the room's stream on the new socket; timer changes are not replayed, so
+    // the room's timer list is read again, and so is who is online.
     connection.onReconnected(() => {
-      online.reset();
       typing.reset();
+      void refreshOnline();
       refreshTimers().catch(() => undefined);
     }),
   );
@@ -245,7 +269,7 @@ export const openRoomSession = async ({ roomId, viewer, api, connection, clock, 
 
   const currentTimerId = (): string => {
     const current = countdown.value.get();
-    if (!current) throw new RoomcastClientError('NOT_FOUND', 'The room has no countdown');
+    if (!current) throw new RoomcastClientError(ErrorCode.NotFound, 'The room has no countdown');
     return current.id;
   };
   const control = async (change: (id: string) => Promise<Timer>) => {

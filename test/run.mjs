@@ -37,31 +37,32 @@ export const testFiles = [
   'test/contract/redis-realtime-specific.test.ts',
   'test/contract/redis-presence-keys.test.ts',
   // real server processes, real clients
-  'test/e2e/auth.test.ts',
-  'test/e2e/token-expiry.test.ts',
-  'test/e2e/rooms.test.ts',
-  'test/e2e/room-access.test.ts',
-  'test/e2e/messages.test.ts',
-  'test/e2e/history.test.ts',
+  'test/app/auth.test.ts',
+  'test/app/token-expiry.test.ts',
+  'test/app/rooms.test.ts',
+  'test/app/room-access.test.ts',
+  'test/app/messages.test.ts',
+  'test/app/history.test.ts',
+  'test/app/subscriptions.test.ts',
+  'test/app/shared-delivery.test.ts',
   'test/e2e/api-keys.test.ts',
   'test/e2e/history-caching.test.ts',
-  'test/e2e/subscriptions.test.ts',
-  'test/e2e/shared-delivery.test.ts',
   'test/e2e/http-surface.test.ts',
-  'test/e2e/typed-client.test.ts',
-  'test/e2e/timers.test.ts',
-  'test/e2e/presence.test.ts',
-  'test/e2e/origins.test.ts',
-  'test/e2e/connection-limits.test.ts',
-  'test/e2e/trust-proxy.test.ts',
-  'test/e2e/keepalive.test.ts',
+  'test/app/typed-client.test.ts',
+  'test/app/subscription-errors.test.ts',
+  'test/app/timers.test.ts',
+  'test/app/presence.test.ts',
+  'test/app/origins.test.ts',
+  'test/app/connection-limits.test.ts',
+  'test/app/trust-proxy.test.ts',
+  'test/app/keepalive.test.ts',
   // clients that stop reading, and hostile or malformed traffic
   'test/e2e/slow-consumer.test.ts',
   'test/e2e/malformed-input.test.ts',
   'test/e2e/malformed-input-2.test.ts',
   'test/e2e/well-formed-strings.test.ts',
   // PostgreSQL as the store of record: durability, outages, access patterns at scale
-  'test/e2e/cursors.test.ts',
+  'test/app/cursors.test.ts',
   'test/e2e/timer-bounds.test.ts',
   'test/e2e/postgres-durability.test.ts',
   'test/e2e/postgres-outage.test.ts',
@@ -86,6 +87,7 @@ export const testFiles = [
   'test/client/engine-outage.test.ts',
   'test/client/optimistic-send.test.ts',
   'test/client/room-helpers.test.ts',
+  'test/client/one-stream.test.ts',
   // real chromium: the quiz-room demo at /demo, and GraphiQL
   'test/browser/demo-static.test.ts',
   'test/browser/quiz-room.test.ts',
@@ -122,4 +124,6 @@ run('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig
 run('typecheck the quiz-room page', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'examples/quiz-room/tsconfig.json']);
 // The server serves the built page at /demo, where the browser tests open it.
 run('build the quiz-room demo', ['--import', 'tsx', 'examples/quiz-room/scripts/build.ts']);
+// Process tests run the compiled server, as production does (test/helpers/server-process.ts).
+run('build the server', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 run('tests', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...testFiles]);

@@ -19,7 +19,7 @@ type Documents = {
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedDocument,
-    "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n": typeof types.RoomEventsDocument,
+    "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n      ... on PresenceChanged { event { online user { id name } } }\n      ... on TypingChanged { event { typing user { id name } } }\n    }\n  }\n": typeof types.RoomEventsDocument,
     "\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n": typeof types.CursorAtDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": typeof types.SetTypingDocument,
@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      name\n      private\n      owner { id name }\n      members { id name }\n      createdAt\n    }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n": typeof types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": typeof types.LeaveRoomDocument,
+    "\n  query RoomOnline($id: ID!) {\n    room(id: $id) { id online { id name } }\n  }\n": typeof types.RoomOnlineDocument,
     "\n  query Rooms($first: Int, $after: String) {\n    rooms(first: $first, after: $after) {\n      edges { cursor node { id name private owner { id name } } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.RoomsDocument,
     "\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n": typeof types.RoomDocument,
     "\n  fragment TimerFields on Timer {\n    id\n    roomId\n    label\n    durationMs\n    remainingMs\n    tickMs\n    status\n    startedBy { id name }\n    startedAt\n    endsAt\n  }\n": typeof types.TimerFieldsFragmentDoc,
@@ -45,7 +46,7 @@ const documents: Documents = {
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) { ...MessageFields }\n  }\n": types.SendMessageDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedDocument,
-    "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n": types.RoomEventsDocument,
+    "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n      ... on PresenceChanged { event { online user { id name } } }\n      ... on TypingChanged { event { typing user { id name } } }\n    }\n  }\n": types.RoomEventsDocument,
     "\n  query HistoryPage($roomId: ID!, $first: Int, $after: String) {\n    messages(roomId: $roomId, first: $first, after: $after) {\n      edges { cursor node { id seq author { id name } body createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query CursorAt($roomId: ID!, $time: DateTime!) {\n    room(id: $roomId) { id cursorAt(time: $time) }\n  }\n": types.CursorAtDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": types.SetTypingDocument,
@@ -54,6 +55,7 @@ const documents: Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      name\n      private\n      owner { id name }\n      members { id name }\n      createdAt\n    }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoom($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id name private headCursor members { id name } }\n  }\n": types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n": types.LeaveRoomDocument,
+    "\n  query RoomOnline($id: ID!) {\n    room(id: $id) { id online { id name } }\n  }\n": types.RoomOnlineDocument,
     "\n  query Rooms($first: Int, $after: String) {\n    rooms(first: $first, after: $after) {\n      edges { cursor node { id name private owner { id name } } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.RoomsDocument,
     "\n  query Room($id: ID!) {\n    room(id: $id) { id name private headCursor owner { id name } members { id name } }\n  }\n": types.RoomDocument,
     "\n  fragment TimerFields on Timer {\n    id\n    roomId\n    label\n    durationMs\n    remainingMs\n    tickMs\n    status\n    startedBy { id name }\n    startedAt\n    endsAt\n  }\n": types.TimerFieldsFragmentDoc,
@@ -103,7 +105,7 @@ export function graphql(source: "\n  subscription MessageAdded($roomId: ID!, $af
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n      ... on PresenceChanged { event { online user { id name } } }\n      ... on TypingChanged { event { typing user { id name } } }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageAdded { message { ...MessageFields } }\n      ... on TimerChanged { timer { ...TimerFields } }\n      ... on PresenceChanged { event { online user { id name } } }\n      ... on TypingChanged { event { typing user { id name } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -136,6 +138,10 @@ export function graphql(source: "\n  mutation JoinRoom($roomId: ID!) {\n    join
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n"): (typeof documents)["\n  mutation LeaveRoom($roomId: ID!) {\n    leaveRoom(roomId: $roomId) { id name private members { id name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomOnline($id: ID!) {\n    room(id: $id) { id online { id name } }\n  }\n"): (typeof documents)["\n  query RoomOnline($id: ID!) {\n    room(id: $id) { id online { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

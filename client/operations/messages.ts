@@ -40,6 +40,8 @@ export const roomEventsSubscription = graphql(`
       __typename
       ... on MessageAdded { message { ...MessageFields } }
       ... on TimerChanged { timer { ...TimerFields } }
+      ... on PresenceChanged { event { online user { id name } } }
+      ... on TypingChanged { event { typing user { id name } } }
     }
   }
 `);

@@ -25,6 +25,13 @@ export const leaveRoomMutation = graphql(`
   }
 `);
 
+// Read once the room's event stream is open: later changes arrive on the stream.
+export const roomOnlineQuery = graphql(`
+  query RoomOnline($id: ID!) {
+    room(id: $id) { id online { id name } }
+  }
+`);
+
 export const roomsQuery = graphql(`
   query Rooms($first: Int, $after: String) {
     rooms(first: $first, after: $after) {

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths never written as they are, whatever the level: credentials and what users wrote. Lines are built
@@ -31,6 +31,15 @@ export const LOG_FLUSH_INTERVAL_MS = 100;
 /** Lines held while stdout does not take them (a stalled log shipper); past it new lines are dropped. */
 export const LOG_BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
 
+const stdoutDestination = (): DestinationStream =>
+  pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BUFFER_BYTES,
+    maxLength: LOG_BACKLOG_MAX_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  });
+
 /**
  * JSON lines on stdout, one object per event, with credentials and message bodies censored.
  *
@@ -38,18 +47,11 @@ export const LOG_BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
  * the synchronous write was about 9% of the CPU of a `sendMessage` over HTTP. pino flushes what is
  * buffered on every exit path (`process.exit`, a normal end, a fatal error); a SIGKILL loses at most the
  * last 100 ms of lines. While stdout is not read (a stalled log shipper) lines wait in a backlog of at
- * most 16 MiB, past which new lines are dropped rather than memory growing without bound.
+ * most 16 MiB, past which new lines are dropped rather than memory growing without bound. Tests that run
+ * the app in process pass a destination of their own.
  */
-export const createLogger = (level: string): Logger => {
-  const destination = pino.destination({
-    dest: 1,
-    sync: false,
-    minLength: LOG_BUFFER_BYTES,
-    maxLength: LOG_BACKLOG_MAX_BYTES,
-    periodicFlush: LOG_FLUSH_INTERVAL_MS,
-  });
-  return pino({ level, base: { service: 'roomcast' }, redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
-};
+export const createLogger = (level: string, destination: DestinationStream = stdoutDestination()): Logger =>
+  pino({ level, base: { service: 'roomcast' }, redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
 
 /**
  * The same logger, with the net over top-level fields only, for lines written on every request and

@@ -3,6 +3,7 @@ import type { PresenceChangedEvent, TypingChangedEvent, UserRecord } from '../en
 import type { Context } from './context.js';
 import type { PublicEventKind, StreamItem } from '../services/room-stream.js';
 import { holderOf } from './viewer-holder.js';
+import { RoomEventType } from '../protocol/index.js';
 
 const kinds = (...list: PublicEventKind[]): ReadonlySet<PublicEventKind> => new Set(list);
 const MESSAGES_ONLY = kinds('message');
@@ -76,16 +77,16 @@ export const subscriptionResolvers: Resolvers = {
       if (!('kind' in event)) return null;
       switch (event.kind) {
         case 'message':
-          return 'MessageAdded';
+          return RoomEventType.MessageAdded;
         case 'timer':
         case 'timer-tick':
-          return 'TimerChanged';
+          return RoomEventType.TimerChanged;
         case 'presence':
-          return 'PresenceChanged';
+          return RoomEventType.PresenceChanged;
         case 'typing':
-          return 'TypingChanged';
+          return RoomEventType.TypingChanged;
         case 'receipt':
-          return 'ReadReceiptAdded';
+          return RoomEventType.ReadReceiptAdded;
       }
     },
   },

@@ -1,11 +1,12 @@
 import { ErrorCode, RoomcastError } from '../errors/index.js';
+import { CloseCode } from '../protocol/index.js';
 
 /**
  * Close code of a graphql-ws socket refused at `connection_init` because its user already holds
- * `MAX_CONNECTIONS_PER_USER` connections. graphql-ws does not use it (its 4429 means a second
- * `connection_init`); clients retry it with backoff, since a slot frees when another tab closes.
+ * `MAX_CONNECTIONS_PER_USER` connections; clients retry it with backoff, since a slot frees when another
+ * tab closes.
  */
-export const TOO_MANY_CONNECTIONS_CLOSE = 4029;
+export const TOO_MANY_CONNECTIONS_CLOSE = CloseCode.TooManyConnections;
 
 export interface UserConnectionSlots {
   /** Takes one of the user's slots: its release (idempotent), or undefined when the user holds them all. */

@@ -4,12 +4,10 @@
  * much memory. It then resumes from its last cursor like any reconnecting client.
  */
 
-/**
- * The close code of a graphql-ws socket cut off for not reading. It is not one of graphql-ws's own codes
- * (its `CloseCode` enum uses 4004, 4005, 4400, 4401, 4403, 4406, 4408, 4409, 4429, 4500, 4504, and its
- * client 4499), and graphql-ws's client retries on it, as it should: the client is healthy, only slow.
- */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+import { CloseCode } from '../protocol/index.js';
+
+/** The close code of a graphql-ws socket cut off for not reading; graphql-ws's client retries on it. */
+export const SLOW_CONSUMER_CLOSE_CODE = CloseCode.SlowConsumer;
 
 /**
  * How long a cut-off SSE response may take to finish. Its last events are queued behind everything

@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import { settlesBy } from '../lib/deadline.js';
+import { CloseCode } from '../protocol/index.js';
 
 /** The close code a server sends when it goes away (RFC 6455): clients reconnect, to another instance. */
-export const GOING_AWAY = 1001;
+export const GOING_AWAY = CloseCode.GoingAway;
 
 /**
  * The queries and mutations each graphql-ws socket is running, so that shutdown lets them answer before

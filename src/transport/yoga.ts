@@ -21,7 +21,9 @@ import { useHttpCaching } from './plugins/use-http-caching.js';
 import { useRetryAfter } from './plugins/use-retry-after.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 
-export const GRAPHQL_PATH = '/graphql';
+import { GRAPHQL_PATH } from '../protocol/index.js';
+
+export { GRAPHQL_PATH };
 
 export interface YogaDeps {
   config: Config;

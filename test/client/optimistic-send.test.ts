@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TimelineEntry } from '../../client/index.js';
 import { gqlData } from '../helpers/graphql-http.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { clientFor } from './helpers/clients.js';
@@ -26,7 +26,7 @@ const sendsOf = (requests: RecordedRequest[], clientId: string) =>
   requests.filter((request) => request.operationName === 'SendMessage' && JSON.stringify(request.variables).includes(clientId));
 
 describe('optimistic send', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   before(async () => {
     server = await startServer();
   });

@@ -1,6 +1,8 @@
-// Real server processes for end-to-end tests: `node --import tsx src/main.ts` on a free port, stopped by
-// PID (SIGTERM, then SIGKILL after a bounded wait). Never by name.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Real server processes for end-to-end tests: the compiled server (`node dist/main.js`, what `npm start`
+// runs) on a free port, stopped by PID (SIGTERM, then SIGKILL after a bounded wait). Never by name.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killOnExit } from './exit-cleanup.js';
 import { TEST_SECRET } from './tokens.js';
@@ -11,7 +13,7 @@ const STOP_TIMEOUT_MS = 5_000;
 
 // Generous write and connection budgets so that tests which send many messages or open many sockets
 // (all from 127.0.0.1, often as one user) measure delivery, not limits; limit tests pass their own.
-const TEST_ENV = {
+export const TEST_ENV = {
   PORT: '0',
   HOST: '127.0.0.1',
   JWT_SECRET: TEST_SECRET,
@@ -43,10 +45,58 @@ export interface ServerProcess {
 /** Extra environment for one server; `undefined` removes a key (e.g. `JWT_SECRET` for the production check). */
 export type ServerEnv = Record<string, string | undefined>;
 
+const SERVER_ENTRY = 'dist/main.js';
+
+const newestMtimeMs = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
+  }, 0);
+
+const isStale = (): boolean => {
+  try {
+    return newestMtimeMs(join(root, 'src')) > statSync(join(root, SERVER_ENTRY)).mtimeMs;
+  } catch {
+    return true;
+  }
+};
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+let built = false;
+/**
+ * test/run.mjs builds once before the suite; a test file run on its own builds here when src/ is newer
+ * than dist/ (or dist/ is missing), so that it never runs a stale server. Test files run in parallel
+ * processes: a lock directory lets one build while the others wait, or they would read half-written files.
+ */
+const ensureBuilt = (): void => {
+  if (built) return;
+  const lock = join(root, '.dist-build-lock');
+  const deadline = Date.now() + 120_000;
+  while (isStale()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for 120 s: remove it if no build is running`);
+      sleepSync(200);
+      continue;
+    }
+    try {
+      if (!isStale()) break;
+      const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+      if (tsc.status !== 0) throw new Error('building the server (tsc -p tsconfig.build.json) failed');
+    } finally {
+      rmdirSync(lock);
+    }
+  }
+  built = true;
+};
+
 const spawnServer = (env: ServerEnv) => {
+  ensureBuilt();
   const merged: NodeJS.ProcessEnv = { ...process.env, ...TEST_ENV, ...env };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
     cwd: root,
     env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,11 @@
 // One real server per test file with a TCP proxy in front of it, started before the file's tests and
 // stopped (proxy first, then the server by PID) after them.
 import { after, before } from 'node:test';
-import { startServer, type ServerProcess } from '../../helpers/server-process.js';
+import { startServer, type AppFixture } from '../../helpers/app-fixture.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface ProxiedServer {
-  server(): ServerProcess;
+  server(): AppFixture;
   proxy(): TcpProxy;
 }
 
@@ -16,7 +16,7 @@ const started = <T>(value: T | undefined, what: string): T => {
 
 /** Call inside `describe`: registers the before/after hooks. */
 export const useProxiedServer = (): ProxiedServer => {
-  let server: ServerProcess | undefined;
+  let server: AppFixture | undefined;
   let proxy: TcpProxy | undefined;
   before(async () => {
     server = await startServer();

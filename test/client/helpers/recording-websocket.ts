@@ -1,5 +1,5 @@
 // The `ws` WebSocket, recording every graphql-ws message the client sends, so a test can check what a
-// resubscription asked for (e.g. its `after` cursor).
+// resubscription asked for (e.g. its `after` cursor), and every one it receives.
 import WebSocket from 'ws';
 
 export interface SentFrame {
@@ -13,7 +13,17 @@ const isFrame = (value: unknown): value is SentFrame =>
 
 export const recordingWebSocket = () => {
   const frames: SentFrame[] = [];
+  const received: { id?: string; type: string; payload?: unknown }[] = [];
   class RecordingWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        const parsed: unknown = JSON.parse(String(data));
+        if (isFrame(parsed)) received.push(parsed);
+      });
+    }
+
     override send(data: unknown, ...rest: unknown[]): void {
       if (typeof data === 'string') {
         const parsed: unknown = JSON.parse(data);
@@ -24,5 +34,5 @@ export const recordingWebSocket = () => {
       (super.send as (data: unknown, ...rest: unknown[]) => void)(data, ...rest);
     }
   }
-  return { WebSocket: RecordingWebSocket, frames };
+  return { WebSocket: RecordingWebSocket, frames, received };
 };

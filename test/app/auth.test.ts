@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { signToken } from '../../src/auth/jwt.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { TEST_SECRET, tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -18,7 +18,7 @@ const badTokens = async (): Promise<[string, string | undefined][]> => [
 ];
 
 describe('auth', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let roomId: string;
   before(async () => {
     server = await startServer();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { createRoomcastClient, RoomcastClientError, type Message } from '../../client/index.js';
-import { startServer } from '../helpers/server-process.js';
+import { startServer } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { encodeCursor } from '../../src/lib/opaque-cursor.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, sendMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { connectWs } from '../helpers/ws-client.js';
 
@@ -23,7 +23,7 @@ const epochOf = (cursor: string): string => {
 };
 
 describe('cursors that point nowhere', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   before(async () => {
     server = await startServer();

@@ -10,7 +10,7 @@ import { createRoomcastClient, RoomcastClientError } from '../../client/index.js
 import { codeOf } from '../helpers/error-code.js';
 import { gql, gqlData } from '../helpers/graphql-http.js';
 import { createRoom, MESSAGE_FIELDS, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { TEST_SECRET, tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -35,7 +35,7 @@ const overSocket = async <T>(ws: TestWsClient, query: string, variables: Record<
 };
 
 describe('token expiry on graphql-ws sockets and SSE streams', { concurrency: true }, () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let ownerToken: string;
   let roomId: string;
   let headCursor: string;

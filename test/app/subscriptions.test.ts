@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRoom, range, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -44,7 +44,7 @@ const messagesOf = (items: readonly Item[]): Position[] =>
     return [];
   });
 
-const openStream = (server: ServerProcess, token: string, transport: Transport, field: Field, roomId: string, afterCursor: string | null): Stream => {
+const openStream = (server: AppFixture, token: string, transport: Transport, field: Field, roomId: string, afterCursor: string | null): Stream => {
   const label = `${field} over ${transport}${afterCursor === null ? '' : ' after a cursor'}`;
   const variables = { r: roomId, a: afterCursor };
   let items: readonly Item[];
@@ -90,7 +90,7 @@ const STREAMS: [Transport, Field][] = [
 ];
 
 describe('subscriptions', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   let bob: string;
   const send = (roomId: string, body: string): Promise<SentMessage> => sendMessage(server.url, alice, { roomId, body });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlData, gqlErrorCode } from '../helpers/graphql-http.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { connectWs } from '../helpers/ws-client.js';
 
@@ -14,7 +14,7 @@ interface RoomEvent {
 }
 
 describe('timers over graphql-ws (real time)', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   let bob: string;
   let roomId: string;

@@ -4,7 +4,7 @@
 // budget lets a reconnect storm from one address through.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tryUpgrade } from '../helpers/upgrade.js';
 
 const from = (forwardedFor: string) => ({ headers: { 'x-forwarded-for': forwardedFor } });
@@ -16,7 +16,7 @@ const statuses = async (wsUrl: string, count: number, options: Parameters<typeof
 };
 
 describe('per-IP connection attempts without TRUST_PROXY', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   before(async () => {
     server = await startServer({ env: { RATE_LIMIT_CONNECTIONS: '3/600' } });
   });
@@ -37,7 +37,7 @@ describe('per-IP connection attempts without TRUST_PROXY', () => {
 });
 
 describe('per-IP connection attempts with TRUST_PROXY', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   before(async () => {
     // The test's own connections come from 127.0.0.1: it plays the proxy; 10.0.0.0/8 is a proxy tier behind it.
     server = await startServer({ env: { RATE_LIMIT_CONNECTIONS: '2/600', TRUST_PROXY: '127.0.0.1,10.0.0.0/8' } });
@@ -59,7 +59,7 @@ describe('per-IP connection attempts with TRUST_PROXY', () => {
 });
 
 describe('the default RATE_LIMIT_CONNECTIONS', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   before(async () => {
     server = await startServer({ env: { RATE_LIMIT_CONNECTIONS: undefined } });
   });

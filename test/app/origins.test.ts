@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, sendUntilDelivered } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { tryUpgrade } from '../helpers/upgrade.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -24,7 +24,7 @@ const preflight = (url: string, origin: string) =>
   });
 
 describe('ALLOWED_ORIGINS', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   let roomId: string;
 

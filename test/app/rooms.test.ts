@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql, gqlData, gqlErrorCode } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, sendMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { connectWs } from '../helpers/ws-client.js';
 
@@ -21,7 +21,7 @@ const SEND = 'mutation($r: ID!, $b: String!) { sendMessage(input: { roomId: $r, 
 const CREATE = 'mutation($n: String!) { createRoom(input: { name: $n }) { id name } }';
 
 describe('rooms', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   let bob: string;
   let mallory: string;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql, gqlData, gqlErrorCode } from '../helpers/graphql-http.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs } from '../helpers/ws-client.js';
@@ -14,7 +14,7 @@ interface Sent {
 }
 
 describe('room access and document limits', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   const t: Record<string, string> = {};
   const count = async (roomId: string, token = t['alice'] ?? '') =>
     (await gqlData<{ messages: { edges: unknown[] } }>(server.url, { token, query: 'query($r: ID!) { messages(roomId: $r, last: 100) { edges { cursor } } }', variables: { r: roomId } })).messages.edges.length;

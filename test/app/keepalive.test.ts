@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 
 const KEEPALIVE_MS = 400;
 
 /** A graphql-ws connection, acknowledged; `autoPong: false` makes it a peer that never answers pings. */
-const connect = async (server: ServerProcess, autoPong: boolean) => {
+const connect = async (server: AppFixture, autoPong: boolean) => {
   const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', { autoPong });
   const pings: number[] = [];
   socket.on('ping', () => pings.push(Date.now()));
@@ -25,7 +25,7 @@ const connect = async (server: ServerProcess, autoPong: boolean) => {
 };
 
 describe('keepalive', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   before(async () => {
     server = await startServer({ env: { KEEPALIVE_MS: String(KEEPALIVE_MS) } });
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlData } from '../helpers/graphql-http.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs, type TestWsClient } from '../helpers/ws-client.js';
@@ -36,7 +36,7 @@ const ROOM_EVENTS = `subscription($roomId: ID!) { roomEvents(roomId: $roomId) {
 const MESSAGES = 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { seq } }';
 
 describe('presence, typing and receipts over graphql-ws', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   const tokens: Record<string, string> = {};
   const clients: TestWsClient[] = [];
   const connect = (user: string) => {

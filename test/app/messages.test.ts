@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlErrorCode } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, MESSAGE_FIELDS, range, sendMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs } from '../helpers/ws-client.js';
@@ -12,7 +12,7 @@ const SEND = `mutation($r: ID!, $b: String!, $c: String) { sendMessage(input: { 
 const PAGE = 'query($r: ID!, $first: Int, $after: String, $last: Int, $before: String) { messages(roomId: $r, first: $first, after: $after, last: $last, before: $before) { edges { cursor } } }';
 
 describe('messages', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   let bob: string;
   before(async () => {

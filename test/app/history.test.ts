@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlData, gqlErrorCode } from '../helpers/graphql-http.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { connectWs } from '../helpers/ws-client.js';
 
@@ -15,7 +15,7 @@ const ARGS = '$first: Int, $after: String, $last: Int, $before: String';
 const PASS = 'first: $first, after: $after, last: $last, before: $before';
 
 describe('message history', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let token: string;
   let roomId: string;
   let otherRoomCursor: string;

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlData } from '../helpers/graphql-http.js';
 import { createRoom, range, sendMessage } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { connectWs } from '../helpers/ws-client.js';
 
 describe('shared delivery', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let alice: string;
   before(async () => {
     server = await startServer();

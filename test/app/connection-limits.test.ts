@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { createRoomcastClient } from '../../client/index.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, sendUntilDelivered } from '../helpers/operations.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type AppFixture } from '../helpers/app-fixture.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { tryUpgrade } from '../helpers/upgrade.js';
@@ -54,7 +54,7 @@ const socketInFreedSlot = (t: { after(fn: () => unknown): void }, wsUrl: string,
   );
 
 describe('connections per user and subscriptions per connection', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
   let roomId: string;
   let owner: string;
 
@@ -168,7 +168,7 @@ describe('connections per user and subscriptions per connection', () => {
 });
 
 describe('connection attempts per IP', () => {
-  let server: ServerProcess;
+  let server: AppFixture;
 
   before(async () => {
     server = await startServer({ env: { RATE_LIMIT_CONNECTIONS: '3/3' } });
