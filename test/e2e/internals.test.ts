@@ -93,7 +93,6 @@ const appDatabase = async (postgres: PostgresServer): Promise<string> => {
   const url = new URL(await createDatabase(postgres));
   const database = url.pathname.slice(1);
   await asSuperuser(postgres, database, async (client) => {
-    await client.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN CREATE ROLE ${APP_ROLE} LOGIN; END IF; END $$`);
     await client.query(`ALTER DATABASE ${database} OWNER TO ${APP_ROLE}`);
     await client.query(`ALTER SCHEMA public OWNER TO ${APP_ROLE}`);
   });
@@ -103,6 +102,8 @@ const appDatabase = async (postgres: PostgresServer): Promise<string> => {
 
 const asSuperuser = async (postgres: PostgresServer, database: string, work: (client: pg.Client) => Promise<void>) => {
   const client = new pg.Client({ connectionString: `${postgres.url.replace(/\/postgres$/, '')}/${database}` });
+  // A connection PostgreSQL ends (it is stopped after the tests) must not crash the test process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await work(client);
@@ -145,6 +146,10 @@ describe('INTERNAL_SERVER_ERROR over HTTP, graphql-ws and SSE', () => {
 
   before(async () => {
     postgres = await startPostgres();
+    // The role is cluster-wide: made once, before the servers start in parallel.
+    await asSuperuser(postgres, 'postgres', async (client) => {
+      await client.query(`CREATE ROLE ${APP_ROLE} LOGIN`);
+    });
     const start = async (env: Record<string, string | undefined>) => {
       const databaseUrl = await appDatabase(postgres);
       databases.push(databaseUrl);
