@@ -50,12 +50,13 @@ const bob = { userId: 'bob', name: 'Bob' };
 
 describe('presence', () => {
   it('counts two connections of one user once, and goes offline only a grace period after the last ends', async () => {
-    const { services, room, advance, watch } = await setup();
+    const { services, room, advance, watch, settle } = await setup();
     const events = await watch(room.id);
     const tab1 = await services.roomEvents.open(bobVia('tab-1'), room.id, { kinds: new Set(['message']) });
     const tab2 = await services.roomEvents.open(bobVia('tab-2'), room.id, { kinds: new Set(['presence']) });
     const tab2Again = await services.roomEvents.open(bobVia('tab-2'), room.id, { kinds: new Set(['typing']) });
     assert.deepEqual(await services.presence.online(room.id), ['bob']);
+    await settle();
     assert.deepEqual(events, ['bob:online'], 'several connections and subscriptions count once');
 
     await tab1.return?.();
@@ -94,6 +95,7 @@ describe('presence', () => {
     await advance(GRACE_MS);
     // Sentinel on the other room: it must be the first thing that room ever saw.
     await services.typing.set({ userId: 'carol', name: 'Carol' }, other.id, true);
+    await advance(0);
     assert.deepEqual(here, ['bob:online', 'bob:offline']);
     assert.deepEqual(elsewhere, ['carol:typing']);
   });
@@ -106,6 +108,7 @@ describe('typing', () => {
     await services.typing.set(bob, room.id, true);
     await advance(3_000);
     await services.typing.set(bob, room.id, true);
+    await advance(0);
     assert.deepEqual(events, ['bob:typing'], 'a renewal is not re-broadcast');
     await advance(3_000);
     assert.deepEqual(await services.typing.list(room.id), ['bob'], 'the renewal pushed the expiry out');
@@ -115,9 +118,11 @@ describe('typing', () => {
 
     await services.typing.set(bob, room.id, true);
     await services.typing.set(bob, room.id, false);
+    await advance(0);
     assert.deepEqual(events.slice(2), ['bob:typing', 'bob:idle'], 'false ends it at once');
     await advance(TYPING_TTL_MS * 2);
     await services.typing.set(bob, room.id, false);
+    await advance(0);
     assert.equal(events.length, 4, 'no late expiry event, and false while idle says nothing');
   });
 
@@ -130,7 +135,7 @@ describe('typing', () => {
 
 describe('read receipts', () => {
   it('moves forward only and keeps unreadCount right', async () => {
-    const { services, room, watch } = await setup();
+    const { services, room, watch, settle } = await setup();
     const events = await watch(room.id);
     const sent = [];
     for (let i = 0; i < 5; i++) sent.push(await services.messages.send({ userId: 'alice', name: 'Alice' }, { roomId: room.id, body: `m${i}` }));
@@ -144,6 +149,7 @@ describe('read receipts', () => {
     const back = await services.receipts.markRead(bob, room.id, second.id);
     assert.deepEqual(back, receipt, 'a lower seq returns the current receipt');
     assert.equal(await services.receipts.unreadCount('bob', room.id), 2);
+    await settle();
     assert.deepEqual(events, ['bob:read:3'], 'no event for a no-op');
   });
 
