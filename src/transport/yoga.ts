@@ -93,10 +93,11 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
           // First: no other hook may walk variables before their depth is known to be bounded.
           paramsDepth: useParamsDepth(config.limits.maxVariablesDepth),
           trustedDocuments: useTrustedDocuments(trusted),
+          // Before useErrorCodes: its errors are made to look like graphql-js's before anyone reads them.
+          ...(config.graphqlJit ? { jit: useJit(new Set(trusted.values())) } : {}),
           queryLimits: useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
           errorCodes: useErrorCodes(),
           wellFormedStrings: useWellFormedStrings(schema),
-          ...(config.graphqlJit ? { jit: useJit(new Set(trusted.values())) } : {}),
         },
         omitPlugins,
       ),
