@@ -30,7 +30,7 @@ import { createOriginPolicy } from './transport/origin-policy.js';
 import { createUpgradeGuard } from './transport/upgrade-guard.js';
 import { createClientAddress } from './transport/client-address.js';
 import { buildExecutableSchema } from './transport/schema.js';
-import { createRoomcastYoga, GRAPHQL_PATH } from './transport/yoga.js';
+import { createRoomcastYoga, GRAPHQL_PATH, withoutPlugins } from './transport/yoga.js';
 import type { SlowConsumerEvent } from './transport/slow-consumer.js';
 
 export interface AppDeps {
@@ -40,6 +40,8 @@ export interface AppDeps {
   logger: Logger;
   /** Shared with the engine's hooks by main.ts; a fresh registry when absent. */
   metrics?: Metrics;
+  /** Per-request plugins left out by name (transport/yoga.ts): bench/publish/profile.ts only. */
+  omitPlugins?: ReadonlySet<string>;
 }
 
 export interface App {
@@ -67,7 +69,7 @@ const CLOSE_MARGIN_MS = 1_000;
 // How often an open key stream asks the store whether its key was revoked, when the bus did not say so.
 const KEY_REVOCATION_POLL_MS = 2_000;
 
-export const createApp = ({ config, engine, clock, logger, metrics = createPrometheusMetrics({ clock }) }: AppDeps): App => {
+export const createApp = ({ config, engine, clock, logger, metrics = createPrometheusMetrics({ clock }), omitPlugins }: AppDeps): App => {
   const keyHasher = createApiKeyHasher({ hashSecret: config.apiKeys.hashSecret, jwtSecret: config.jwtSecret });
   const services = createServices({
     apiKeys: { hasher: keyHasher, adminUserIds: config.adminUserIds },
@@ -134,12 +136,12 @@ export const createApp = ({ config, engine, clock, logger, metrics = createProme
       }
     },
     plugins: [
-      useRequestLog({ logger, clock }),
-      useOperationMetrics(metrics),
+      ...withoutPlugins({ requestLog: useRequestLog({ logger, clock }), operationMetrics: useOperationMetrics(metrics) }, omitPlugins),
       streams.plugin,
       answers.plugin,
       ...(config.metricsEnabled ? [useMetricsEndpoint(metrics)] : []),
     ],
+    omitPlugins,
   });
   const httpServer = createHttpServer(yoga, config.limits, clock);
   const http = trackHttpResponses(httpServer);

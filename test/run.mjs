@@ -42,6 +42,7 @@ export const testFiles = [
   'test/app/rooms.test.ts',
   'test/app/room-access.test.ts',
   'test/app/messages.test.ts',
+  'test/app/jit-equivalence.test.ts',
   'test/app/history.test.ts',
   'test/app/subscriptions.test.ts',
   'test/app/shared-delivery.test.ts',

@@ -129,6 +129,7 @@ export const EnvSchema = z
     API_KEY_HASH_SECRET: z.string().min(32, 'API_KEY_HASH_SECRET must be at least 32 characters').optional(),
     RATE_LIMIT_KEY_READS: budget('600/60'),
     HISTORY_CACHE_MAX_AGE_S: int(0, 31_536_000, 3_600),
+    GRAPHQL_JIT: z.stringbool().default(true),
   });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -156,6 +157,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Serve Prometheus metrics on `GET /metrics`. */
   readonly metricsEnabled: boolean;
+  /** Queries and mutations of the trusted documents run compiled by graphql-jit (transport/plugins/use-jit.ts). */
+  readonly graphqlJit: boolean;
   /** Origins allowed to open a WebSocket or get a CORS grant; undefined: any origin. */
   readonly allowedOrigins: readonly string[] | undefined;
   /** Proxies whose X-Forwarded-For is believed when counting per-IP limits; empty: none. */
@@ -262,6 +265,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
+    graphqlJit: e.GRAPHQL_JIT,
     allowedOrigins: e.ALLOWED_ORIGINS === undefined ? undefined : Object.freeze([...new Set(e.ALLOWED_ORIGINS)]),
     trustedProxies: Object.freeze((e.TRUST_PROXY ?? []).map((proxy) => Object.freeze(proxy))),
     webhooks: Object.freeze({

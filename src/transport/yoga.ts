@@ -19,7 +19,8 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
 import { useRetryAfter } from './plugins/use-retry-after.js';
-import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { useJit } from './plugins/use-jit.js';
 
 import { GRAPHQL_PATH } from '../protocol/index.js';
 
@@ -39,13 +40,23 @@ export interface YogaDeps {
   onSlowConsumer: (event: SlowConsumerEvent) => void;
   /** More plugins (logs, metrics), after the ones that give errors their codes so that they see the codes. */
   plugins?: Plugin[];
+  /**
+   * Plugins left out, by name: only bench/publish/profile.ts does this, to measure each one's cost per
+   * request. A server always runs all of them.
+   */
+  omitPlugins?: ReadonlySet<string>;
 }
 
 export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 
-export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, onSlowConsumer, plugins = [] }: YogaDeps): RoomcastYoga => {
+/** Keeps the plugins whose name is not in `omit`. */
+export const withoutPlugins = <P>(named: Record<string, P>, omit: ReadonlySet<string> | undefined): P[] =>
+  Object.entries(named).flatMap(([name, plugin]) => (omit?.has(name) ? [] : [plugin]));
+
+export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, onSlowConsumer, plugins = [], omitPlugins }: YogaDeps): RoomcastYoga => {
   // One decision for every transport (config.ts): graphql-ws's subscriptions mask with the same value.
   const { exposeInternals } = config;
+  const trusted = loadTrustedDocuments();
   return createYoga<InitialContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -75,26 +86,39 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       warn: (...args) => logger.warn({ args }, 'yoga'),
       error: (...args) => logger.error({ args }, 'yoga'),
     },
+    // Order matters (the comments say why); the names are for bench/publish/profile.ts only.
     plugins: [
-      // First: no other hook may walk variables before their depth is known to be bounded.
-      useParamsDepth(config.limits.maxVariablesDepth),
-      useTrustedDocuments(),
-      useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
-      useErrorCodes(),
-      useWellFormedStrings(schema),
+      ...withoutPlugins(
+        {
+          // First: no other hook may walk variables before their depth is known to be bounded.
+          paramsDepth: useParamsDepth(config.limits.maxVariablesDepth),
+          trustedDocuments: useTrustedDocuments(trusted),
+          // Before useErrorCodes: its errors are made to look like graphql-js's before anyone reads them.
+          ...(config.graphqlJit ? { jit: useJit(new Set(trusted.values())) } : {}),
+          queryLimits: useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
+          errorCodes: useErrorCodes(),
+          wellFormedStrings: useWellFormedStrings(schema),
+        },
+        omitPlugins,
+      ),
       ...plugins,
-      useReadiness({ path: '/readyz', isReady }),
-      useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
-      useStreamExpiry(clock),
-      useCodedRefusals(),
-      // Partners (docs/partners.md): a refused read says when to retry; history over GET is cacheable.
-      useRetryAfter(),
-      useHttpCaching({ maxAgeSec: config.historyCacheMaxAgeSec }),
-      useSseSendBound({
-        maxBufferedBytes: config.limits.maxSocketBufferBytes,
-        clock,
-        onSlowConsumer,
-      }),
+      ...withoutPlugins(
+        {
+          readiness: useReadiness({ path: '/readyz', isReady }),
+          streamConnectionLimit: useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
+          streamExpiry: useStreamExpiry(clock),
+          codedRefusals: useCodedRefusals(),
+          // Partners (docs/partners.md): a refused read says when to retry; history over GET is cacheable.
+          retryAfter: useRetryAfter(),
+          httpCaching: useHttpCaching({ maxAgeSec: config.historyCacheMaxAgeSec }),
+          sseSendBound: useSseSendBound({
+            maxBufferedBytes: config.limits.maxSocketBufferBytes,
+            clock,
+            onSlowConsumer,
+          }),
+        },
+        omitPlugins,
+      ),
     ],
   });
 };
