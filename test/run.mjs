@@ -91,6 +91,7 @@ export const testFiles = [
   // real chromium: the quiz-room demo at /demo, and GraphiQL
   'test/browser/demo-static.test.ts',
   'test/browser/quiz-room.test.ts',
+  'test/browser/demo-navigation.test.ts',
   'test/browser/graphiql.test.ts',
 ];
 
