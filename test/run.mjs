@@ -28,6 +28,7 @@ export const testFiles = [
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',
   'test/unit/api-keys.test.ts',
+  'test/unit/first-run-output.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
   'test/contract/postgres-store.test.ts',
@@ -48,6 +49,8 @@ export const testFiles = [
   'test/e2e/api-keys.test.ts',
   'test/e2e/history-caching.test.ts',
   'test/e2e/http-surface.test.ts',
+  'test/e2e/first-run.test.ts',
+  'test/e2e/client-package.test.ts',
   'test/app/typed-client.test.ts',
   'test/app/subscription-errors.test.ts',
   'test/app/timers.test.ts',
