@@ -14,7 +14,7 @@ export const startBanner = ({ graphqlUrl, engine, demoBuilt }: StartBannerInput)
   const demo = demoBuilt ? `${origin}/demo/` : `${origin}/demo/ (build it first: npm run demo:build)`;
   return [
     '',
-    `Roomcast is running on ${origin} (${engine} engine). Set PORT to use another port.`,
+    `Roomcast is running on ${origin} (engine: ${engine}). Set PORT to use another port.`,
     `  GraphiQL  ${graphqlUrl}  (open it in a browser; ${origin}/ leads there too)`,
     `  Demo      ${demo}`,
     '  Token     npm run token -- alice "Alice"  (prints the header to paste into GraphiQL\'s Headers tab)',
