@@ -3,7 +3,7 @@
 import type { CombinedError } from '@urql/core';
 import { CloseCode, ErrorCode } from '../src/protocol/index.js';
 
-/** Codes the client itself assigns (the server's codes are in the README's error table). */
+/** Codes the client itself assigns (the server's codes are in docs/errors-and-close-codes.md). */
 export const ClientErrorCode = {
   /** The request or socket failed below GraphQL: offline, refused, cut, timed out. Safe to retry. */
   NetworkError: 'NETWORK_ERROR',

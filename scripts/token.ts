@@ -2,6 +2,7 @@
 // Uses JWT_SECRET from the environment, or the development default the server also falls back to.
 import { loadConfig } from '../src/config/config.js';
 import { signToken } from '../src/auth/jwt.js';
+import { tokenOutput } from './token-output.js';
 
 const [userId, name] = process.argv.slice(2);
 if (!userId) {
@@ -10,4 +11,5 @@ if (!userId) {
 }
 const config = loadConfig(process.env);
 const token = await signToken({ secret: config.jwtSecret, userId, name, expiresInSec: 7 * 24 * 3600 });
-process.stdout.write(`${token}\n`);
+const origin = `http://${config.host}:${config.port}`;
+process.stdout.write(tokenOutput({ token, origin, interactive: process.stdout.isTTY === true }));

@@ -1,4 +1,5 @@
 // Composition root: the only module that reads process.env or names an engine implementation.
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -11,6 +12,10 @@ import type { Engine, Realtime, Store } from './engine/types.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
+import { addressInUseMessage, isAddressInUse, startBanner } from './observability/start-banner.js';
+
+// The demo's build output, which /demo serves (src/ and dist/ sit at the same depth).
+const DEMO_INDEX = new URL('../examples/quiz-room/dist/index.html', import.meta.url);
 
 const readConfig = (): Config => {
   try {
@@ -81,9 +86,18 @@ const engine = await createEngine().catch((error: unknown) => {
   process.exit(1);
 });
 const app = createApp({ config, engine, clock: systemClock, logger, metrics });
-const { port, url } = await app.listen();
+const { port, url } = await app.listen().catch(async (error: unknown) => {
+  // The most common first-run failure: one line naming PORT, not a stack trace.
+  if (!isAddressInUse(error)) throw error;
+  process.stderr.write(addressInUseMessage(config.host, config.port));
+  await engine.close().catch(() => undefined);
+  process.exit(1);
+});
 logger.info({ port, url, engine: engine.kind }, 'listening');
 logger.flush(); // at once: supervisors and scripts wait for this line
+if (process.stdout.isTTY) {
+  process.stdout.write(startBanner({ graphqlUrl: url, engine: engine.kind, demoBuilt: existsSync(DEMO_INDEX) }));
+}
 
 // SIGTERM or SIGINT: drain (see App.close), release the engine, exit 0. The process is gone by the
 // deadline whatever happens (exit 1 then); a second signal exits at once (128 + its number).

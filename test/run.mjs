@@ -28,6 +28,7 @@ export const testFiles = [
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',
   'test/unit/api-keys.test.ts',
+  'test/unit/first-run-output.test.ts',
   // one contract per half of the engine, every implementation
   'test/contract/memory-store.test.ts',
   'test/contract/postgres-store.test.ts',
@@ -49,6 +50,8 @@ export const testFiles = [
   'test/e2e/api-keys.test.ts',
   'test/e2e/history-caching.test.ts',
   'test/e2e/http-surface.test.ts',
+  'test/e2e/first-run.test.ts',
+  'test/e2e/client-package.test.ts',
   'test/app/typed-client.test.ts',
   'test/app/subscription-errors.test.ts',
   'test/app/timers.test.ts',
@@ -92,6 +95,7 @@ export const testFiles = [
   // real chromium: the quiz-room demo at /demo, and GraphiQL
   'test/browser/demo-static.test.ts',
   'test/browser/quiz-room.test.ts',
+  'test/browser/demo-navigation.test.ts',
   'test/browser/graphiql.test.ts',
 ];
 

@@ -67,8 +67,8 @@ const isLoopbackHost = (host: string): boolean => {
   return loopback.check(host, version === 4 ? 'ipv4' : 'ipv6');
 };
 
-// Every variable the server reads. Each limit's default is the contract's bound; the README's
-// configuration table lists exactly these keys (a test compares the two).
+// Every variable the server reads. Each limit's default is the contract's bound; the table in
+// docs/configuration.md lists exactly these keys (a test compares the two).
 export const EnvSchema = z
   .object({
     // Unset is neither: no secret is required (the development one, with a warning) and no internals are shown.
@@ -115,7 +115,7 @@ export const EnvSchema = z
     ALLOWED_ORIGINS: originList.optional(),
     MAX_CONNECTIONS_PER_USER: int(1, 100_000, 30),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000, 100),
-    // Sized for a reconnect storm from one address (README, RATE_LIMIT_CONNECTIONS).
+    // Sized for a reconnect storm from one address (docs/configuration.md, RATE_LIMIT_CONNECTIONS).
     RATE_LIMIT_CONNECTIONS: budget('300/10'),
     TRUST_PROXY: proxyList.optional(),
     ADMIN_USER_IDS: z.string().optional(),
@@ -311,5 +311,5 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
   });
 };
 
-/** The environment keys the server reads, for the README freshness test. */
+/** The environment keys the server reads, for the freshness test (docs/configuration.md). */
 export const configKeys = (): string[] => Object.keys(EnvSchema.shape);

@@ -8,7 +8,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /**
  * Metrics on a registry of their own (createApp may run more than once in a process), with prom-client's
- * default process and Node.js metrics beside Roomcast's. See the README's metrics table.
+ * default process and Node.js metrics beside Roomcast's. See the metrics table in docs/operations.md.
  */
 export const createPrometheusMetrics = ({ clock }: { clock: Clock }): Metrics => {
   const registry = new Registry();

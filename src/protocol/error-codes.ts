@@ -1,5 +1,5 @@
 // Stable wire codes, as listed in the contract. Clients switch on these, never on messages.
-// Every value here is documented in the README's error table (a test checks that).
+// Every value here is documented in docs/errors-and-close-codes.md's error table (a test checks that).
 export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',

@@ -20,6 +20,7 @@ import { operationInfo } from '../observability/operation-info.js';
 import { createSocketOperations, drainSockets } from './ws-drain.js';
 import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
+import { withoutServerErrorForwarding } from './unforwarded-server-errors.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
 import type { SlowConsumerEvent } from './slow-consumer.js';
@@ -155,7 +156,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     WebSocket: ServerSocket,
     closeTimeout: deps.closeTimeoutMs,
   };
-  const wss = new WebSocketServer<typeof ServerSocket>(options);
+  const wss = withoutServerErrorForwarding(httpServer, () => new WebSocketServer<typeof ServerSocket>(options));
   const operations = createSocketOperations();
   const meter: SubscriptionMeter = {
     opened: (field) => metrics.subscriptionOpened(field),

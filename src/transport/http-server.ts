@@ -4,7 +4,8 @@ import type { Clock } from '../lib/clock.js';
 import { answerClientErrors } from './client-errors.js';
 import { createDemoStatic } from './demo-static.js';
 import { withBodyRead } from './request-body.js';
-import type { RoomcastYoga } from './yoga.js';
+import { redirectRoot } from './root-redirect.js';
+import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 
 export interface BodyLimits {
   maxBodyBytes: number;
@@ -79,8 +80,9 @@ const readChunkedBody = (req: IncomingMessage, limits: BodyLimits, onBody: (body
  */
 export const createHttpServer = (yoga: RoomcastYoga, limits: BodyLimits, clock: Clock): Server => {
   const serveDemo = createDemoStatic();
+  const serveRoot = redirectRoot(GRAPHQL_PATH);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (serveDemo(req, res)) return;
+    if (serveRoot(req, res) || serveDemo(req, res)) return;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (Number.isFinite(declared) && declared > limits.maxBodyBytes) return refuseTooLarge(req, res, limits, clock);
     if (req.headers['transfer-encoding'] === undefined) return void yoga(req, res);

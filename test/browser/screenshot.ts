@@ -1,12 +1,14 @@
-// Refreshes docs/quiz-room.png, the README's picture of the demo: a real server, two users in a room,
-// a few messages, one of them typing, the countdown running. `npm run demo:screenshot` (builds first).
+// Refreshes docs/demo.png, the README's picture of the demo: a real server, two users in a room, a few
+// messages, one of them typing, the countdown running; and docs/demo-sign-in.png, the page before signing
+// in (the sign-in card alone). `npm run demo:screenshot` (builds first).
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { launchChromium } from './helpers/chromium.js';
 import { assertDemoBuilt, demoUrl, testId } from './helpers/demo.js';
 
-const OUT = fileURLToPath(new URL('../../docs/quiz-room.png', import.meta.url));
+const OUT = fileURLToPath(new URL('../../docs/demo.png', import.meta.url));
+const SIGN_IN_OUT = fileURLToPath(new URL('../../docs/demo-sign-in.png', import.meta.url));
 
 assertDemoBuilt();
 const server = await startServer();
@@ -40,6 +42,13 @@ try {
   await waitFor(async () => Number(await testId(alice, 'countdown').getAttribute('data-remaining-ms')) <= 27_000, { timeoutMs: 10_000, what: 'a few ticks' });
   await alice.screenshot({ path: OUT });
   console.log(`wrote ${OUT}`);
+
+  const visitorContext = await chromium.browser.newContext({ viewport: { width: 1100, height: 480 }, deviceScaleFactor: 1 });
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(`http://127.0.0.1:${server.port}/demo/`);
+  await testId(visitor, 'sign-in-form').waitFor();
+  await visitor.screenshot({ path: SIGN_IN_OUT });
+  console.log(`wrote ${SIGN_IN_OUT}`);
 } finally {
   await chromium.close();
   await server.stop();

@@ -1,7 +1,8 @@
-// Things that silently rot unless a test notices: generated code, the contract, and the README tables.
+// Things that silently rot unless a test notices: generated code, the contract, the tables in docs/, and the
+// README's test command.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -24,14 +25,16 @@ const contractSchemaPath = (): string => {
   assert.ok(besideOrigin && existsSync(besideOrigin), `shared/contract/schema.graphql not found beside ${fileURLToPath(root)} or its origin`);
   return besideOrigin;
 };
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+const readme = read('README.md');
 
-/** The first-column `CODE` values of the markdown table under a heading. */
-const tableKeys = (heading: string): Set<string> => {
-  const start = readme.indexOf(`\n## ${heading}\n`);
-  assert.ok(start >= 0, `README has a "## ${heading}" section`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+/** The first-column `CODE` values of the markdown table under a `## heading` of a file. */
+const tableKeys = (path: string, heading: string): Set<string> => {
+  const text = read(path);
+  const start = text.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `${path} has a "## ${heading}" section`);
+  const end = text.indexOf('\n## ', start + 1);
+  const section = text.slice(start, end === -1 ? undefined : end);
   return new Set([...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1] ?? ''));
 };
 
@@ -54,8 +57,8 @@ describe('freshness', () => {
     assert.deepEqual(findBreakingChanges(contract, ours), []);
   });
 
-  it('README configuration table lists exactly the variables the server reads', () => {
-    assert.deepEqual([...tableKeys('Configuration')].sort(), configKeys().sort());
+  it('docs/configuration.md lists exactly the variables the server reads', () => {
+    assert.deepEqual([...tableKeys('docs/configuration.md', 'Environment variables')].sort(), configKeys().sort());
   });
 
   it('.ci/run runs exactly the README test command', () => {
@@ -65,7 +68,19 @@ describe('freshness', () => {
     assert.ok(ci.split('\n').includes(command), `.ci/run runs \`${command}\``);
   });
 
-  it('README error table lists exactly the error codes', () => {
-    assert.deepEqual([...tableKeys('Errors')].sort(), Object.values(ErrorCode).sort());
+  it('docs/errors-and-close-codes.md lists exactly the error codes', () => {
+    assert.deepEqual([...tableKeys('docs/errors-and-close-codes.md', 'Error codes')].sort(), Object.values(ErrorCode).sort());
+  });
+
+  it('every relative link in README.md and docs/ leads to a file that exists', () => {
+    const pages = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+    const broken = pages.flatMap((page) =>
+      [...read(page).matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((match) => (match[1] ?? '').split('#')[0] ?? '')
+        .filter((target) => target !== '' && !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(new URL(target, new URL(page, root))))
+        .map((target) => `${page} -> ${target}`),
+    );
+    assert.deepEqual(broken, []);
   });
 });
