@@ -81,14 +81,17 @@ const freePostgresPort = async (): Promise<number> => {
   }
 };
 
-/** Connects and runs `SELECT 1`: true only when the server accepts queries. */
-const probe = async (url: string): Promise<boolean> => {
+/**
+ * True only when the server on `url` accepts queries and is the one on `dataDir`: two test files may pick
+ * the same free port at once, and the other file's server must never pass for ours.
+ */
+const probe = async (url: string, dataDir: string): Promise<boolean> => {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('SELECT 1');
-    return true;
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    return rows[0]?.data_directory === dataDir;
   } catch {
     return false;
   } finally {
@@ -142,7 +145,7 @@ const killPostmaster = async (child: ChildProcess, signal: 'SIGINT' | 'SIGKILL')
 export const startPostgres = async (options: { durable?: boolean } = {}): Promise<PostgresServer> => {
   const bin = findPostgresBin();
   const user = runAs();
-  const port = await freePostgresPort();
+  let port = await freePostgresPort();
   const dir = mkdtempSync(join(tmpdir(), 'roomcast-postgres-'));
   removeOnExit(dir);
   if (user) chownSync(dir, user.uid, user.gid);
@@ -161,7 +164,7 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
     throw new Error(`initdb failed in ${dataDir}: ${error instanceof Error ? error.message : String(error)}\n${stderr}`);
   }
 
-  const args = [
+  const args = () => [
     '-D', dataDir,
     '-p', String(port),
     '-k', dir,
@@ -171,18 +174,20 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
     // The cluster is thrown away after the run: no fsync (commits still reach the OS, see above).
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']),
   ];
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const url = () => `postgres://postgres@127.0.0.1:${port}/postgres`;
 
   let child: ChildProcess;
   let output = '';
 
-  const launch = async (): Promise<void> => {
+  // `mayMove`: on the first start another process may have taken the port since it was found free; a
+  // restart must come back on the same one.
+  const launch = async (mayMove: boolean): Promise<void> => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       output = '';
       // Detached: the postmaster leads a process group, so a kill -9 reaches the backends too (a crash of
       // the whole server, and no orphaned backend holding the shared memory a restart needs).
-      const started = spawn(join(bin, 'postgres'), args, {
+      const started = spawn(join(bin, 'postgres'), args(), {
         ...spawnAs,
         cwd: dir,
         env,
@@ -198,7 +203,7 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
       for (;;) {
         if (spawnError) throw new Error(`postgres could not be started: ${spawnError.message}`);
         if (exited(started)) break;
-        if (await probe(url)) return;
+        if (await probe(url(), dataDir)) return;
         if (Date.now() >= deadline) {
           await killPostmaster(started, 'SIGKILL');
           throw new Error(`postgres did not accept queries on port ${port} within ${READY_TIMEOUT_MS} ms\n${output}`);
@@ -206,7 +211,9 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // Exited early. Right after a kill -9 the old shared memory or port may not be released yet:
-      // try again until the deadline, then report what it printed.
+      // try again until the deadline, then report what it printed. A port taken by someone else since
+      // it was found free is given up for another one, on the first start only.
+      if (mayMove && /could not bind|already in use/i.test(output)) port = await freePostgresPort();
       if (Date.now() >= deadline) {
         throw new Error(`postgres exited with ${started.exitCode ?? started.signalCode} before accepting queries on port ${port}\n${output}`);
       }
@@ -214,10 +221,14 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
     }
   };
 
-  await launch();
+  await launch(true);
   return {
-    port,
-    url,
+    get port() {
+      return port;
+    },
+    get url() {
+      return url();
+    },
     get pid() {
       if (!child.pid) throw new Error('postgres has no pid');
       return child.pid;
@@ -228,7 +239,7 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
     kill9: () => killPostmaster(child, 'SIGKILL'),
     restart: async () => {
       await killPostmaster(child, 'SIGINT');
-      await launch();
+      await launch(false);
     },
   };
 };

@@ -88,6 +88,34 @@ const ping = (port: number): Promise<boolean> =>
     socket.once('close', () => done(false));
   });
 
+/**
+ * The `process_id` the server on `port` reports (INFO server), or undefined. Two test files may pick the
+ * same free port at once: a server answers PING there that is not ours, and must never pass for it.
+ */
+const processIdOn = (port: number): Promise<number | undefined> =>
+  new Promise((resolve) => {
+    let reply = '';
+    let settled = false;
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (pid: number | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(pid);
+    };
+    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT_MS);
+    socket.setEncoding('utf8');
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+      const match = /process_id:(\d+)\r\n/.exec(reply);
+      if (match) done(Number(match[1]));
+    });
+    socket.once('error', () => done(undefined));
+    socket.once('close', () => done(undefined));
+  });
+
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 const waitForExit = (child: ChildProcess, timeoutMs: number): Promise<boolean> =>
@@ -125,10 +153,10 @@ const killChild = async (child: ChildProcess, signal: NodeJS.Signals): Promise<v
 
 export const startRedis = async (options: { appendOnly?: boolean } = {}): Promise<RedisServer> => {
   const binary = findRedisServer();
-  const port = await freePort();
+  let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'roomcast-redis-'));
   removeOnExit(dir);
-  const args = [
+  const args = () => [
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--save', '',
@@ -142,9 +170,11 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
   let child: ChildProcess;
   let output = '';
 
-  const launch = async (): Promise<void> => {
+  // `mayMove`: on the first start another process may have taken the port since it was found free; a
+  // restart must come back on the same one.
+  const launch = async (mayMove: boolean): Promise<void> => {
     output = '';
-    const started = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(binary, args(), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     killOnExit(started);
     started.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -155,9 +185,13 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
     for (;;) {
       if (spawnError) throw new Error(`redis-server could not be started: ${spawnError.message}`);
       if (exited(started)) {
+        if (mayMove && /already in use/i.test(output)) {
+          port = await freePort();
+          return launch(false);
+        }
         throw new Error(`redis-server exited with ${started.exitCode ?? started.signalCode} before answering PING on port ${port}\n${output}`);
       }
-      if (await ping(port)) return;
+      if ((await ping(port)) && (await processIdOn(port)) === started.pid) return;
       if (Date.now() >= deadline) {
         await killChild(started, 'SIGKILL');
         throw new Error(`redis-server did not answer PING on port ${port} within ${READY_TIMEOUT_MS} ms\n${output}`);
@@ -166,10 +200,14 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
     }
   };
 
-  await launch();
+  await launch(true);
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
     get pid() {
       if (!child.pid) throw new Error('redis-server has no pid');
       return child.pid;
@@ -180,7 +218,7 @@ export const startRedis = async (options: { appendOnly?: boolean } = {}): Promis
     kill9: () => killChild(child, 'SIGKILL'),
     restart: async () => {
       await killChild(child, 'SIGTERM');
-      await launch();
+      await launch(false);
     },
   };
 };
