@@ -20,6 +20,10 @@ import { useWellFormedStrings } from './plugins/use-well-formed-strings.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
 import { useRetryAfter } from './plugins/use-retry-after.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { useAccessToken } from './plugins/use-access-token.js';
+import { useLastEventId } from './plugins/use-last-event-id.js';
+import { createSseEvents } from './plugins/use-sse-events.js';
+import { createGraphiql } from './graphiql.js';
 
 import { GRAPHQL_PATH } from '../protocol/index.js';
 
@@ -46,8 +50,10 @@ export type RoomcastYoga = YogaServerInstance<InitialContext, Context>;
 export const createRoomcastYoga = ({ config, schema, logger, clock, context, isReady, origins, connectionSlots, onSlowConsumer, plugins = [] }: YogaDeps): RoomcastYoga => {
   // One decision for every transport (config.ts): graphql-ws's subscriptions mask with the same value.
   const { exposeInternals } = config;
+  const sseEvents = createSseEvents({ heartbeatMs: config.sseHeartbeatMs, clock });
+  const graphiql = createGraphiql({ schema, config, clock });
   return createYoga<InitialContext, Context>({
-    schema,
+    schema: sseEvents.wrapSchema(schema),
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -61,14 +67,9 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     // original error attached only when internals may be shown (development on a loopback HOST). The
     // flag is always passed: yoga's own default would read process.env.NODE_ENV.
     maskedErrors: { isDev: exposeInternals, maskError: (error, message) => maskError(error, message, exposeInternals) },
-    // GraphiQL's assets are served by this server (inlined), not fetched from a CDN, so it works offline
-    // and behind strict firewalls. The bundle is ~30 MB of strings: loaded on the first visit only.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: {
-      title: 'Roomcast',
-      subscriptionsProtocol: 'WS',
-      defaultQuery: '# Paste a token from `npm run token -- alice` into Headers:\n# {"Authorization": "Bearer <token>"}\nquery {\n  viewer { id name }\n  serverTime\n}\n',
-    },
+    // graphiql.ts: subscriptions over SSE, the schema in the page, a token ready in development.
+    renderGraphiQL: graphiql.render,
+    graphiql: graphiql.options,
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
       info: (...args) => logger.info({ args }, 'yoga'),
@@ -78,6 +79,8 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     plugins: [
       // First: no other hook may walk variables before their depth is known to be bounded.
       useParamsDepth(config.limits.maxVariablesDepth),
+      // Before anything reads the request: a token in the URL where it may not be is refused outright.
+      useAccessToken(),
       useTrustedDocuments(),
       useQueryLimits(config.limits, { exposeSuggestions: exposeInternals }),
       useErrorCodes(),
@@ -85,6 +88,9 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
       ...plugins,
       useReadiness({ path: '/readyz', isReady }),
       useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
+      // SSE ids first, so that they mark the results as graphql-js produces them (before expiry wraps them).
+      sseEvents.plugin,
+      useLastEventId(),
       useStreamExpiry(clock),
       useCodedRefusals(),
       // Partners (docs/partners.md): a refused read says when to retry; history over GET is cacheable.
