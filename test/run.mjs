@@ -39,6 +39,7 @@ export const testFiles = [
   // real server processes, real clients
   'test/app/auth.test.ts',
   'test/app/token-expiry.test.ts',
+  'test/app/sse-resume.test.ts',
   'test/app/rooms.test.ts',
   'test/app/room-access.test.ts',
   'test/app/messages.test.ts',
@@ -92,6 +93,7 @@ export const testFiles = [
   'test/browser/demo-static.test.ts',
   'test/browser/quiz-room.test.ts',
   'test/browser/graphiql.test.ts',
+  'test/browser/event-source.test.ts',
 ];
 
 const run = (label, args) => {
