@@ -22,8 +22,8 @@ export interface Graphiql {
    * page) for a URL with `access_token`, which then goes on to be refused (use-access-token.ts).
    */
   options(request: Request): Promise<GraphiQLOptions | false>;
-  /** yoga's `renderGraphiQL` option. */
-  render(options: GraphiQLOptions): Promise<string>;
+  /** yoga's `renderGraphiQL` option: the page, encoded. */
+  render(options: GraphiQLOptions): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /**
@@ -40,6 +40,9 @@ export interface Graphiql {
  */
 export const createGraphiql = ({ schema, config, clock }: { schema: GraphQLSchema; config: Config; clock: Clock }): Graphiql => {
   let introspection: IntrospectionQuery | undefined;
+  // The page is ~9 MB of template: built once for options seen before (all of them, outside development).
+  // Kept encoded: turning 9 MB of string into bytes is most of what serving the page costs.
+  let last: { key: string; page: Uint8Array<ArrayBuffer> } | undefined;
   const development = config.nodeEnv === 'development';
   return {
     async options(request) {
@@ -56,10 +59,13 @@ export const createGraphiql = ({ schema, config, clock }: { schema: GraphQLSchem
       return { ...base, defaultQuery: DEV_TOKEN_READY + QUERY, headers: JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) };
     },
     async render(options) {
+      const key = JSON.stringify(options);
+      if (last?.key === key) return last.page;
       introspection ??= introspectionFromSchema(schema);
       const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
       const withSchema: RenderOptions = { ...options, schema: introspection };
-      return renderGraphiQL(withSchema);
+      last = { key, page: new TextEncoder().encode(renderGraphiQL(withSchema)) };
+      return last.page;
     },
   };
 };
