@@ -64,28 +64,38 @@ export const withIdsAndHeartbeats = (body: ReadableStream<Uint8Array>, options: 
       cancelHeartbeat = options.clock.setTimeout(beat, options.heartbeatMs);
     },
     async pull(controller) {
-      // Until something whole can be passed on: a pull that enqueues nothing would not be called again.
-      for (;;) {
-        const chunk = await reader.read();
-        if (stopped) return;
-        if (chunk.done) {
-          pending += decoder.decode();
-          if (pending !== '') controller.enqueue(encoder.encode(takeEvents() + pending));
-          stop();
-          controller.close();
-          return;
+      try {
+        // Until something whole can be passed on: a pull that enqueues nothing would not be called again.
+        for (;;) {
+          const chunk = await reader.read();
+          if (stopped) return;
+          if (chunk.done) {
+            pending += decoder.decode();
+            if (pending !== '') controller.enqueue(encoder.encode(takeEvents() + pending));
+            stop();
+            controller.close();
+            return;
+          }
+          pending += decoder.decode(chunk.value, { stream: true });
+          const events = takeEvents();
+          if (events !== '') {
+            controller.enqueue(encoder.encode(events));
+            return;
+          }
         }
-        pending += decoder.decode(chunk.value, { stream: true });
-        const events = takeEvents();
-        if (events !== '') {
-          controller.enqueue(encoder.encode(events));
-          return;
-        }
+      } catch (error) {
+        // A read cut short by cancel (below) is the end, not a failure.
+        if (!stopped) controller.error(error);
       }
     },
     cancel(reason) {
       stop();
-      return reader.cancel(reason);
+      // @whatwg-node/node-fetch's reader reads through node's async iterator, whose return() waits for a
+      // pending read (the next event or heartbeat: up to heartbeatMs) before it releases anything; its
+      // stream's own cancel destroys at once, lock or not, and so returns the subscription now. A standard
+      // stream refuses that cancel while locked, and its reader's cancel is immediate.
+      void body.cancel(reason).catch(() => undefined);
+      return reader.cancel(reason).catch(() => undefined);
     },
   });
 };
