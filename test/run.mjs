@@ -40,6 +40,7 @@ export const testFiles = [
   // real server processes, real clients
   'test/app/auth.test.ts',
   'test/app/token-expiry.test.ts',
+  'test/app/sse-resume.test.ts',
   'test/app/rooms.test.ts',
   'test/app/room-access.test.ts',
   'test/app/messages.test.ts',
@@ -97,6 +98,7 @@ export const testFiles = [
   'test/browser/quiz-room.test.ts',
   'test/browser/demo-navigation.test.ts',
   'test/browser/graphiql.test.ts',
+  'test/browser/event-source.test.ts',
 ];
 
 const run = (label, args) => {

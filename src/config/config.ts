@@ -100,6 +100,7 @@ export const EnvSchema = z
     PRESENCE_GRACE_MS: int(0, 10_000, 5_000),
     TYPING_TTL_MS: int(500, 10_000, 5_000),
     KEEPALIVE_MS: int(100, 60_000, 12_000),
+    SSE_HEARTBEAT_MS: int(100, 300_000, 15_000),
     WS_CLOSE_TIMEOUT_MS: int(1_000, 120_000, 30_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1…64)').default('roomcast'),
     PRESENCE_TTL_MS: int(1_000, 120_000, 15_000),
@@ -170,6 +171,8 @@ export interface Config {
   readonly apiKeys: Readonly<{ hashSecret: string | undefined; reads: Readonly<{ points: number; durationSec: number }> }>;
   /** `max-age` of a history page fetched over GET that can no longer change. */
   readonly historyCacheMaxAgeSec: number;
+  /** Longest silence on an SSE stream: a comment line is written at least this often, for proxies. */
+  readonly sseHeartbeatMs: number;
   readonly limits: Readonly<{
     maxQueryDepth: number;
     /** Depth allowed to documents that select `__schema`, which MAX_QUERY_DEPTH does not count. */
@@ -278,6 +281,7 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     adminUserIds: Object.freeze([...new Set((e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))]),
     apiKeys: Object.freeze({ hashSecret: e.API_KEY_HASH_SECRET, reads: Object.freeze(e.RATE_LIMIT_KEY_READS) }),
     historyCacheMaxAgeSec: e.HISTORY_CACHE_MAX_AGE_S,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     limits: Object.freeze({
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,

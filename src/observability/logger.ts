@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.connectionParams',
   'token',
   '*.token',
+  'access_token',
+  '*.access_token',
   'variables',
   '*.variables',
   'body',

@@ -1,3 +1,4 @@
+import { authorizationOf } from '../auth/access-token.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/jwt.js';
 import { ErrorCode, RoomcastError } from '../errors/index.js';
@@ -33,8 +34,7 @@ const requestScoped: ConnectionAuth = {
 export const createContextFactory = (deps: { verifier: TokenVerifier; services: Services; clock: Clock }) => {
   const nextHttpConnectionId = createIdSequence('http');
   return async (initial: InitialContext): Promise<Context> => {
-    const principal =
-      initial.principal ?? (await deps.verifier.verifyAuthorization(initial.request.headers.get('authorization')));
+    const principal = initial.principal ?? (await deps.verifier.verifyAuthorization(authorizationOf(initial.request)));
     // A key is not a user: it has no directory entry (and never writes).
     if (principal.kind !== 'key') await deps.services.users.remember({ id: principal.userId, name: principal.name });
     return {

@@ -21,6 +21,10 @@ import { useHttpCaching } from './plugins/use-http-caching.js';
 import { useRetryAfter } from './plugins/use-retry-after.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useJit } from './plugins/use-jit.js';
+import { useAccessToken } from './plugins/use-access-token.js';
+import { useLastEventId } from './plugins/use-last-event-id.js';
+import { createSseEvents } from './plugins/use-sse-events.js';
+import { createGraphiql } from './graphiql.js';
 
 import { GRAPHQL_PATH } from '../protocol/index.js';
 
@@ -57,8 +61,10 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
   // One decision for every transport (config.ts): graphql-ws's subscriptions mask with the same value.
   const { exposeInternals } = config;
   const trusted = loadTrustedDocuments();
+  const sseEvents = createSseEvents({ heartbeatMs: config.sseHeartbeatMs, clock });
+  const graphiql = createGraphiql({ schema, config, clock });
   return createYoga<InitialContext, Context>({
-    schema,
+    schema: sseEvents.wrapSchema(schema),
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -72,14 +78,9 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     // original error attached only when internals may be shown (development on a loopback HOST). The
     // flag is always passed: yoga's own default would read process.env.NODE_ENV.
     maskedErrors: { isDev: exposeInternals, maskError: (error, message) => maskError(error, message, exposeInternals) },
-    // GraphiQL's assets are served by this server (inlined), not fetched from a CDN, so it works offline
-    // and behind strict firewalls. The bundle is ~30 MB of strings: loaded on the first visit only.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: {
-      title: 'Roomcast',
-      subscriptionsProtocol: 'WS',
-      defaultQuery: '# Paste a token from `npm run token -- alice` into Headers:\n# {"Authorization": "Bearer <token>"}\nquery {\n  viewer { id name }\n  serverTime\n}\n',
-    },
+    // graphiql.ts: subscriptions over SSE, the schema in the page, a token ready in development.
+    renderGraphiQL: graphiql.render,
+    graphiql: graphiql.options,
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
       info: (...args) => logger.info({ args }, 'yoga'),
@@ -92,6 +93,8 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
         {
           // First: no other hook may walk variables before their depth is known to be bounded.
           paramsDepth: useParamsDepth(config.limits.maxVariablesDepth),
+          // Before anything reads the request: a token in the URL where it may not be is refused outright.
+          accessToken: useAccessToken(),
           trustedDocuments: useTrustedDocuments(trusted),
           // Before useErrorCodes: its errors are made to look like graphql-js's before anyone reads them.
           ...(config.graphqlJit ? { jit: useJit(new Set(trusted.values())) } : {}),
@@ -106,6 +109,9 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
         {
           readiness: useReadiness({ path: '/readyz', isReady }),
           streamConnectionLimit: useStreamConnectionLimit(connectionSlots, config.limits.maxConnectionsPerUser),
+          // SSE ids first, so that they mark the results as graphql-js produces them (before expiry wraps them).
+          sseEvents: sseEvents.plugin,
+          lastEventId: useLastEventId(),
           streamExpiry: useStreamExpiry(clock),
           codedRefusals: useCodedRefusals(),
           // Partners (docs/partners.md): a refused read says when to retry; history over GET is cacheable.
