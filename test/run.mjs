@@ -27,6 +27,7 @@ export const testFiles = [
   'test/unit/webhooks.test.ts',
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',
+  'test/unit/cursors.test.ts',
   'test/unit/api-keys.test.ts',
   'test/unit/first-run-output.test.ts',
   // one contract per half of the engine, every implementation

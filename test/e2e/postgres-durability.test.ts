@@ -12,6 +12,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { kill9 } from '../helpers/server-kill.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { connectWs } from '../helpers/ws-client.js';
 
 const MESSAGE_ADDED = 'subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) { seq } }';
@@ -162,5 +163,46 @@ describe('history outlives every process', () => {
       variables: { i: { roomId: room.id, body: 'into nothing' } },
     });
     assert.equal(body.errors?.[0]?.extensions?.code, 'NOT_FOUND');
+  });
+
+  it('HISTORY_RETENTION_DAYS deletes older messages; a cursor before the oldest kept one is CURSOR_EXPIRED with oldestCursor, never a silent skip', async (t) => {
+    const databaseUrl = await createDatabase(postgres);
+    const first = await start({ DATABASE_URL: databaseUrl });
+    const alice = await tokenFor('alice', 'Alice');
+    const room = await createRoom(first.url, alice, { name: 'retained' });
+    const sent: SentMessage[] = [];
+    for (let i = 0; i < 6; i++) sent.push(await sendMessage(first.url, alice, { roomId: room.id, body: `m${i + 1}` }));
+    await first.stop();
+    // The first four were sent ten days ago, as far as the store knows.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('UPDATE messages SET created_at = created_at - $1::bigint WHERE room_id = $2 AND seq <= 4', [10 * 86_400_000, room.id]);
+    } finally {
+      await client.end();
+    }
+    // Retention runs at start, then every minute.
+    const second = await start({ DATABASE_URL: databaseUrl, HISTORY_RETENTION_DAYS: '1' });
+    const HISTORY = 'query($r: ID!, $a: String) { messages(roomId: $r, first: 10, after: $a) { edges { node { seq } } } }';
+    let expired: { extensions?: Record<string, unknown> } | undefined;
+    await waitFor(
+      async () => {
+        const { body } = await gql(second.url, { token: alice, query: HISTORY, variables: { r: room.id, a: sent[1]?.cursor } });
+        expired = body.errors?.[0];
+        return expired?.extensions?.['code'] === 'CURSOR_EXPIRED';
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: 'the cursor of seq 2 to be CURSOR_EXPIRED once retention ran' },
+    );
+    const oldestCursor = expired?.extensions?.['oldestCursor'];
+    assert.equal(typeof oldestCursor, 'string');
+    const resumed = await gqlData<{ messages: { edges: { node: { seq: number } }[] } }>(second.url, { token: alice, query: HISTORY, variables: { r: room.id, a: oldestCursor } });
+    assert.deepEqual(resumed.messages.edges.map((edge) => edge.node.seq), [5, 6], 'the kept messages, from the boundary on');
+    // A subscription resuming from before the boundary is told too, not silently moved forward.
+    const ws = connectWs(second.wsUrl, alice);
+    t.after(() => ws.dispose());
+    const stale = ws.subscribe<{ messageAdded: { seq: number } }>(MESSAGE_ADDED, { r: room.id, a: sent[0]?.cursor });
+    await stale.waitForComplete();
+    assert.deepEqual(stale.errorCodes(), ['CURSOR_EXPIRED']);
+    assert.deepEqual(stale.items, []);
   });
 });
