@@ -22,8 +22,9 @@ export interface FanoutRow {
 
 export interface FanoutRun {
   machine: string;
-  /** The command that wrote the run (older files lack it). */
+  /** The command that wrote the run, and the 1/5/15-minute load averages at its start and end (older files lack them). */
   command?: string;
+  loadAverage?: { start: number[]; end: number[] };
   parameters: {
     scenario?: 'fanout' | 'small-rooms';
     subscribers: number;
@@ -146,10 +147,13 @@ export const renderFanout = (run: FanoutRun): string => {
     return `| ${name} | ${figure(row.publishAloneMicros, 0)}${ratio(row.publishAloneMicros, raw?.publishAloneMicros)} | ${figure(row.marginalMicrosPerDelivery, 1)}${ratio(row.marginalMicrosPerDelivery, raw?.marginalMicrosPerDelivery)} |`;
   };
   const over = parameters.publishOver === 'ws' ? 'one WebSocket' : 'HTTP';
+  const load = run.loadAverage
+    ? ` Load average (1/5/15 min) ${run.loadAverage.start.join(' / ')} at the start and ${run.loadAverage.end.join(' / ')} at the end: other work shared the cores, which shows in latency more than in CPU time.`
+    : '';
   const silentSeconds = (parameters.silentDurationMs ?? Math.max(3_000, parameters.durationMs / 2)) / 1000;
   const hasSplit = present.some(([, key]) => rowOf(key).publishAloneMicros !== undefined);
   const lines = [
-    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s, published over ${over}; ${run.machine}.`,
+    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s, published over ${over}; ${run.machine}.${load}`,
     '',
     '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | server CPU µs per message | RSS KB per idle connection (× raw) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1,6 +1,7 @@
 // Fan-out benchmark: the same load against every target in one invocation, in one of two named scenarios.
 //   npm run bench                                  (fan-out: 2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
 //   npm run bench -- --scenario small-rooms        (2,000 subscribers, 1,000 rooms of two, 500 msg/s)
+//   npm run bench -- --scenario fanout,small-rooms (both loads, one after the other, in one invocation)
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
 //   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
@@ -11,7 +12,7 @@
 // Only ratios within one run mean much: the load generator shares the machine with the server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,14 +46,31 @@ const { values } = parseArgs({
     'duration-ms': { type: 'string', default: '8000' },
     targets: { type: 'string', default: ALL_TARGETS },
     'publish-over': { type: 'string', default: 'http' },
-    'resume-messages': { type: 'string', default: '10000' },
+    /** Default: 10,000 in the fan-out scenario, none (0) in small-rooms. */
+    'resume-messages': { type: 'string' },
     /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
     /** Default: bench/results/<scenario>. */
     out: { type: 'string' },
   },
 });
-const scenarioName = values.scenario ?? 'fanout';
+const scenarioNames = (values.scenario ?? 'fanout').split(',');
+if (scenarioNames.length > 1) {
+  // Both loads in one invocation: each in a process of its own (this script with one scenario), in turn,
+  // every other flag passed on; each still writes bench/results/<scenario>.
+  if (values.out) throw new Error('--out takes one scenario');
+  const rest = process.argv.slice(2).filter((arg, i, args) => arg !== '--scenario' && args[i - 1] !== '--scenario' && !arg.startsWith('--scenario='));
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  for (const name of scenarioNames) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scenario', name, ...rest], {
+      stdio: 'inherit',
+      env: { ...process.env, ROOMCAST_BENCH_COMMAND: command },
+    });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+const scenarioName = scenarioNames[0] ?? 'fanout';
 if (scenarioName !== 'fanout' && scenarioName !== 'small-rooms') throw new Error('--scenario is fanout or small-rooms');
 const scenario = SCENARIOS[scenarioName];
 const outPath = values.out ?? `bench/results/${scenarioName}`;
@@ -342,12 +360,14 @@ const runSocketIoRedis = async (key: string, withPostgres: boolean) => {
   console.log(key, JSON.stringify(results[key]));
 };
 
+// Other work on the machine shows in latency more than in CPU time: the run records the load around it.
+const loadAtStart = loadavg();
 await buildTargets();
 const results: Record<string, unknown> = {};
 const targets = (values.targets ?? '').split(',');
 const token = await signToken({ secret: SECRET, userId: 'bench', expiresInSec: 3_600 });
 const plainRooms: Rooms = { rooms: Array.from({ length: roomCount }, (_, i) => `room-${i}`), silentRoom: 'room-silent' };
-const resumeMessages = Number(values['resume-messages']);
+const resumeMessages = Number(values['resume-messages'] ?? (scenarioName === 'fanout' ? 10_000 : 0));
 
 if (targets.includes('raw')) {
   const server = await startProcess(RAW_ENTRY);
@@ -415,7 +435,8 @@ if (targets.includes('socketio-redis-pg')) await runSocketIoRedis('socketio-redi
 
 const run: FanoutRun = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+  loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)) },
+  command: process.env['ROOMCAST_BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
   parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
   results,
 };
