@@ -12,7 +12,7 @@
 // Only ratios within one run mean much: the load generator shares the machine with the server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -435,7 +435,7 @@ if (targets.includes('socketio-redis-pg')) await runSocketIoRedis('socketio-redi
 
 const run: FanoutRun = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-  loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)) },
+  loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)), cores: availableParallelism() },
   command: process.env['ROOMCAST_BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
   parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
   results,
