@@ -44,12 +44,40 @@ const section = (title: string, command: string, about: string, body: string | u
   if (body !== undefined) sections.push([`## ${title}`, '', `\`${command}\``, '', about, '', body].join('\n'));
 };
 
+// The fan-out targets, as bench/fanout/run.ts runs them (one line each, in the tables' order).
+const FANOUT_TARGETS = [
+  '`raw`: a raw `ws` server broadcasting one pre-serialized frame per room (the limit)',
+  '`yoga`: stock graphql-yoga + graphql-ws `useServer` + `createPubSub`',
+  '`mercurius`: Fastify + Mercurius, subscriptions over graphql-ws, its default in-memory pubsub (mqemitter)',
+  '`socketio`: Socket.IO 4 with rooms and the in-memory adapter; clients are `socket.io-client` on the WebSocket transport',
+  '`memory`: Roomcast on its memory engine (one process)',
+  '`socketio-redis`: Socket.IO 4 with `@socket.io/redis-adapter` (ioredis), 2 instances',
+  '`postgres`: Roomcast on PostgreSQL + Redis, 2 instances',
+  '`socketio-redis-pg`: the stack Roomcast replaces: Socket.IO + Redis adapter, 2 instances, and before each emit one `INSERT INTO messages` with `pg` into Roomcast\'s own migrated schema, the seq taken by `UPDATE rooms SET last_seq = last_seq + 1 ... RETURNING` in the same statement as Roomcast\'s append does',
+];
+const fanoutAbout = (run: FanoutRun | undefined, lead: string) =>
+  [
+    lead,
+    '',
+    ...FANOUT_TARGETS.map((line) => `- ${line}`),
+    '',
+    'Each 2-instance target takes its publishes on one instance and holds the subscribers on the other. A load generator in its own process measures every delivery (loss and duplicates per subscriber, latency from the publish call to the delivery). Server CPU is read from `/proc/<pid>/stat` (user and kernel) for every server-side process: the instances, `redis-server`, and the PostgreSQL postmaster with all its backends (`bench/process-tree-cpu.ts`, which also counts backends that exited). CPU per message is the measured phase\'s CPU over the messages published in it (the durable pair\'s comparison). RSS per idle connection is the subscribers\' instance, before any message. Only ratios within one run mean much: the load generator shares the cores with the servers.',
+    run?.command ? `\nThis file was written by \`${run.command}\`.` : '',
+  ].join('\n');
+
 const fanout = read<FanoutRun>('fanout');
 section(
-  'Fan-out',
+  'Fan-out: 2,000 subscribers, 20 rooms, 100 messages/s',
   'npm run bench',
-  'Defaults: 2,000 graphql-ws subscribers over 20 rooms, 100 messages/s published with the `sendMessage` mutation over HTTP, 8 s, then a publish-only phase to a room nobody subscribed to. A load generator in its own process measures every delivery. Server CPU is read from `/proc/<pid>/stat` (user and kernel) for every server-side process: for PostgreSQL + Redis, both Roomcast instances (one takes the publishes, the other holds the subscribers), `redis-server`, and the PostgreSQL postmaster with all its backends (`bench/process-tree-cpu.ts`, which also counts backends that exited). RSS per idle connection is the subscribers\' instance. Only ratios within one run mean much: the load generator shares the cores with the servers.',
+  fanoutAbout(fanout, 'The `fanout` scenario: 2,000 graphql-ws (or Socket.IO) subscribers over 20 rooms, 100 messages/s published with one HTTP POST each (`sendMessage` for the GraphQL targets, `POST /publish` for raw and Socket.IO), 8 s, then a publish-only phase at the same rate to a room nobody subscribed to. Targets:'),
   fanout && renderFanout(fanout),
+);
+const smallRooms = read<FanoutRun>('small-rooms');
+section(
+  'Small rooms: 2,000 subscribers, 1,000 rooms of two, 500 messages/s',
+  'npm run bench -- --scenario small-rooms',
+  fanoutAbout(smallRooms, 'The `small-rooms` scenario: the same targets and measurements, with 2,000 subscribers two to a room over 1,000 rooms and 500 messages/s round-robin over the rooms, so each message has two deliveries and the per-publish cost dominates. Targets:'),
+  smallRooms && renderFanout(smallRooms),
 );
 const history = read<HistoryRun>('history');
 section(
@@ -69,7 +97,7 @@ const overWs = read<FanoutRun>('fanout-publish-over-ws');
 section(
   'Fan-out, publishing over a WebSocket',
   'npm run bench -- --publish-over ws --out bench/results/fanout-publish-over-ws',
-  'Every target takes its publishes over one WebSocket of its own (graphql-ws operations; raw: JSON messages) instead of one HTTP request each, which separates the HTTP cost. This file predates PostgreSQL as the store of record (its last target is Redis alone) and the CPU split.',
+  'The fan-out scenario with every message published over one WebSocket held open by the publisher instead of one HTTP request each, as a client that already holds a socket publishes: Roomcast takes the `sendMessage` mutation as a graphql-ws `subscribe` operation on its socket (answered `next` + `complete`), Mercurius likewise (its `fullWsTransport`), stock yoga through graphql-ws as well, Socket.IO as an acknowledged `publish` event (`emitWithAck`), raw as a JSON message answered with its seq. For the 2-instance targets the publishing socket is on the publishing instance. The difference from the HTTP table is the cost of a request per message.',
   overWs && renderFanout(overWs),
 );
 const timers = read<TimersRun>('timers');
@@ -135,7 +163,9 @@ const page = [
   '',
   '| command | what it measures | writes |',
   '| --- | --- | --- |',
-  '| `npm run bench` | fan-out: raw `ws`, stock yoga, Roomcast memory, Roomcast PostgreSQL + Redis (2 instances); flags `--subscribers --rooms --rate --duration-ms --targets raw,yoga,memory,postgres --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
+  '| `npm run bench` | fan-out (2,000 subscribers, 20 rooms, 100 msg/s): raw `ws`, stock yoga, Mercurius, Socket.IO, Roomcast memory, Socket.IO + Redis adapter (2 instances), Roomcast PostgreSQL + Redis (2 instances), Socket.IO + Redis adapter + INSERT (2 instances); flags `--scenario fanout\\|small-rooms --subscribers --rooms --rate --duration-ms --targets raw,yoga,mercurius,socketio,memory,socketio-redis,postgres,socketio-redis-pg --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
+  '| `npm run bench -- --scenario small-rooms` | the same targets, 2,000 subscribers over 1,000 rooms of two, 500 msg/s | `bench/results/small-rooms.{json,md}` |',
+  '| `npm run bench -- --publish-over ws --out bench/results/fanout-publish-over-ws` | fan-out with every publish over one WebSocket | `bench/results/fanout-publish-over-ws.{json,md}` |',
   '| `npm run bench:history` | history on PostgreSQL and on the memory engine; flags `--targets postgres,memory --big-room --busy-rooms --messages-per-room --total-rooms --samples --resume-messages --resume-runs --out` | `bench/results/history.{json,md}` |',
   '| `npm run bench:timers` | timer tick lateness | `bench/results/timers.json` |',
   '| `npm run bench:webhooks` | webhook deliveries per second | `bench/results/webhooks.json` |',

@@ -3,13 +3,16 @@
 // a second "go" it publishes at the same rate to a room nobody subscribed to, so that the runner can tell
 // what a publish costs on its own from what its deliveries cost.
 import { createInterface } from 'node:readline';
+import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { percentiles } from '../stats.js';
 
 interface LoadConfig {
-  protocol: 'raw' | 'graphql';
+  /** `socketio`: Socket.IO clients (WebSocket transport only), `wsUrl` is the server's http:// origin. */
+  protocol: 'raw' | 'graphql' | 'socketio';
   wsUrl: string;
   publishUrl: string;
+  /** `raw` covers Socket.IO too: the same POST /publish, and over a socket an acknowledged `publish` event. */
   publish: 'raw' | 'graphql';
   /** `http`: one POST per message (the default); `ws`: every message over one WebSocket of its own. */
   publishOver: 'http' | 'ws';
@@ -39,7 +42,7 @@ interface Subscriber {
   warm: boolean;
 }
 const subscribers: Subscriber[] = [];
-const sockets: WebSocket[] = [];
+const sockets: { terminate(): void }[] = [];
 const latencies: number[] = [];
 let deliveries = 0;
 // Deliveries in the publish-only phase, which has none if the silent room really has no subscriber.
@@ -70,10 +73,27 @@ const bodyOf = (data: string): string | undefined => {
   return frame.payload?.data?.messageAdded?.body;
 };
 
+/** A Socket.IO client as users open one: its own Manager (no multiplexing), WebSocket from the start, no reconnection. */
+const openSocketIo = (url: string, room: string): Socket =>
+  io(url, { transports: ['websocket'], forceNew: true, reconnection: false, query: { room } });
+
+const connectSocketIo = (subscriber: Subscriber) =>
+  new Promise<void>((resolve, reject) => {
+    const socket = openSocketIo(config.wsUrl, subscriber.roomId);
+    sockets.push({ terminate: () => socket.disconnect() });
+    socket.once('connect_error', reject);
+    socket.once('connect', () => resolve());
+    socket.on('message', (message: { seq: number; body: string }) => onBody(subscriber, message.body));
+  });
+
 const connect = (roomId: string) =>
   new Promise<void>((resolve, reject) => {
     const subscriber: Subscriber = { roomId, received: new Set(), duplicates: 0, warm: false };
     subscribers.push(subscriber);
+    if (config.protocol === 'socketio') {
+      connectSocketIo(subscriber).then(resolve, reject);
+      return;
+    }
     const url = config.protocol === 'raw' ? `${config.wsUrl}?room=${encodeURIComponent(roomId)}` : config.wsUrl;
     const socket = new WebSocket(url, config.protocol === 'graphql' ? 'graphql-transport-ws' : undefined);
     sockets.push(socket);
@@ -103,8 +123,22 @@ const connect = (roomId: string) =>
     });
   });
 
+/** One Socket.IO client for every publish: an acknowledged `publish` event per message. */
+const openSocketIoPublisher = async () => {
+  const socket = openSocketIo(config.publishWsUrl, '__publisher');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect_error', reject);
+    socket.once('connect', () => resolve());
+  });
+  return async (roomId: string, body: string) => {
+    const answer = (await socket.emitWithAck('publish', { roomId, body })) as { seq?: number; error?: string };
+    if (answer.error !== undefined) throw new Error(`publish failed: ${answer.error}`);
+  };
+};
+
 /** One socket for every publish: the raw protocol, or graphql-ws with each message an operation. */
 const openPublisher = async () => {
+  if (config.protocol === 'socketio') return openSocketIoPublisher();
   const graphql = config.publish === 'graphql';
   const socket = new WebSocket(graphql ? config.publishWsUrl : `${config.publishWsUrl}?room=__publisher`, graphql ? 'graphql-transport-ws' : undefined);
   const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();

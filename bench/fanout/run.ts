@@ -1,13 +1,18 @@
-// Fan-out benchmark: the same load against four targets in one invocation (the last: two instances on PostgreSQL + Redis).
-//   npm run bench                                  (2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
+// Fan-out benchmark: the same load against every target in one invocation, in one of two named scenarios.
+//   npm run bench                                  (fan-out: 2,000 subscribers, 20 rooms, 100 msg/s, 8 s)
+//   npm run bench -- --scenario small-rooms        (2,000 subscribers, 1,000 rooms of two, 500 msg/s)
+//   npm run bench -- --scenario fanout,small-rooms (both loads, one after the other, in one invocation)
 //   npm run bench -- --subscribers 10000 --rooms 100 --rate 200 --duration-ms 15000
 //   npm run bench -- --targets raw,memory         (a subset)
 //   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
 //   npm run bench -- --publish-over ws             (every target publishes over one WebSocket, not HTTP)
+// Targets: raw, yoga, mercurius, socketio (in-memory adapter), memory (Roomcast), socketio-redis (Redis
+// adapter, 2 instances), postgres (Roomcast on PostgreSQL + Redis, 2 instances) and socketio-redis-pg (the
+// stack Roomcast replaces: Socket.IO + Redis adapter + one INSERT per message, 2 instances).
 // Only ratios within one run mean much: the load generator shares the machine with the server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +20,9 @@ import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { signToken } from '../../src/auth/jwt.js';
+import { migrate } from '../../src/engine/postgres/postgres-migrate.js';
+import { createDatabase, startPostgres } from '../../test/helpers/postgres-server.js';
+import { startRedis } from '../../test/helpers/redis-server.js';
 import { startSharedStack } from '../../test/helpers/shared-stack.js';
 import { round } from '../stats.js';
 import { cpuTimes, rssBytes } from '../../test/helpers/proc-stats.js';
@@ -22,25 +30,55 @@ import { treeCpuTimes } from '../process-tree-cpu.js';
 import { measureResume } from './resume.js';
 import { renderFanout, type FanoutRun } from './render.js';
 
+/** The named loads of issue 20: subscribers, rooms, total publish rate. */
+const SCENARIOS = {
+  fanout: { subscribers: 2_000, rooms: 20, rate: 100 },
+  'small-rooms': { subscribers: 2_000, rooms: 1_000, rate: 500 },
+} as const;
+const ALL_TARGETS = 'raw,yoga,mercurius,socketio,memory,socketio-redis,postgres,socketio-redis-pg';
+
 const { values } = parseArgs({
   options: {
-    subscribers: { type: 'string', default: '2000' },
-    rooms: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '100' },
+    scenario: { type: 'string', default: 'fanout' },
+    subscribers: { type: 'string' },
+    rooms: { type: 'string' },
+    rate: { type: 'string' },
     'duration-ms': { type: 'string', default: '8000' },
-    targets: { type: 'string', default: 'raw,yoga,memory,postgres' },
+    targets: { type: 'string', default: ALL_TARGETS },
     'publish-over': { type: 'string', default: 'http' },
-    'resume-messages': { type: 'string', default: '10000' },
+    /** Default: 10,000 in the fan-out scenario, none (0) in small-rooms. */
+    'resume-messages': { type: 'string' },
     /** Write a V8 CPU profile of every server process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
-    out: { type: 'string', default: 'bench/results/fanout' },
+    /** Default: bench/results/<scenario>. */
+    out: { type: 'string' },
   },
 });
+const scenarioNames = (values.scenario ?? 'fanout').split(',');
+if (scenarioNames.length > 1) {
+  // Both loads in one invocation: each in a process of its own (this script with one scenario), in turn,
+  // every other flag passed on; each still writes bench/results/<scenario>.
+  if (values.out) throw new Error('--out takes one scenario');
+  const rest = process.argv.slice(2).filter((arg, i, args) => arg !== '--scenario' && args[i - 1] !== '--scenario' && !arg.startsWith('--scenario='));
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  for (const name of scenarioNames) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scenario', name, ...rest], {
+      stdio: 'inherit',
+      env: { ...process.env, ROOMCAST_BENCH_COMMAND: command },
+    });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+const scenarioName = scenarioNames[0] ?? 'fanout';
+if (scenarioName !== 'fanout' && scenarioName !== 'small-rooms') throw new Error('--scenario is fanout or small-rooms');
+const scenario = SCENARIOS[scenarioName];
+const outPath = values.out ?? `bench/results/${scenarioName}`;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'bench-secret-0123456789abcdef';
-const subscribers = Number(values.subscribers);
-const roomCount = Number(values.rooms);
-const ratePerSecond = Number(values.rate);
+const subscribers = Number(values.subscribers ?? scenario.subscribers);
+const roomCount = Number(values.rooms ?? scenario.rooms);
+const ratePerSecond = Number(values.rate ?? scenario.rate);
 const publishOver = values['publish-over'];
 if (publishOver !== 'http' && publishOver !== 'ws') throw new Error('--publish-over is http or ws');
 const durationMs = Number(values['duration-ms']);
@@ -55,11 +93,13 @@ process.once('exit', () => {
 const SERVER_ENTRY = 'dist/main.js';
 const RAW_ENTRY = '.bench-build/raw-ws-server.js';
 const STOCK_YOGA_ENTRY = '.bench-build/stock-yoga-server.js';
+const MERCURIUS_ENTRY = '.bench-build/mercurius-server.js';
+const SOCKETIO_ENTRY = '.bench-build/socketio-server.js';
 const buildTargets = async (): Promise<void> => {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('building the server failed');
   await build({
-    entryPoints: ['bench/fanout/targets/raw-ws-server.ts', 'bench/fanout/targets/stock-yoga-server.ts'],
+    entryPoints: ['raw-ws-server', 'stock-yoga-server', 'mercurius-server', 'socketio-server'].map((name) => `bench/fanout/targets/${name}.ts`),
     absWorkingDir: root,
     outdir: '.bench-build',
     bundle: true,
@@ -127,6 +167,8 @@ interface LoadResult {
 /** One target's figures; CPU is split into user space and kernel (mostly socket writes) to show where it goes. */
 type Row = LoadResult & {
   cpuMicrosPerDelivery: number;
+  /** Server CPU of the measured phase per published message (the durable pair's comparison). */
+  cpuMicrosPerMessage: number;
   userMicrosPerDelivery: number;
   kernelMicrosPerDelivery: number;
   rssBytesPerConnection: number;
@@ -193,6 +235,7 @@ const runLoad = async (options: {
   return {
     ...result,
     cpuMicrosPerDelivery,
+    cpuMicrosPerMessage: (measured.userMicros + measured.kernelMicros) / Math.max(1, result.published),
     userMicrosPerDelivery,
     kernelMicrosPerDelivery,
     rssBytesPerConnection: (rssAfter - rssBefore) / subscribers,
@@ -236,11 +279,95 @@ const createRooms = async (port: number, token: string): Promise<Rooms> => {
   return { rooms: ids.slice(0, roomCount), silentRoom: ids[roomCount] ?? '' };
 };
 
+/** Counts, over the measured window, every command Redis ran and every transaction PostgreSQL committed. */
+const stackCounters = async (stack: { redisUrl: string; databaseUrl?: string }) => {
+  const probe = new Redis(stack.redisUrl);
+  const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const database = stack.databaseUrl ? new pg.Client({ connectionString: stack.databaseUrl }) : undefined;
+  await database?.connect();
+  // Transactions committed in this database, from the cumulative statistics (flushed about once a second).
+  const commits = async () => {
+    if (!database) return 0;
+    await database.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await database.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0]?.xact_commit ?? 0);
+  };
+  let before = [0, 0];
+  let after = [0, 0];
+  return {
+    window: {
+      open: async () => {
+        before = await Promise.all([commandCalls(), commits()]);
+      },
+      close: async () => {
+        after = await Promise.all([commandCalls(), commits()]);
+      },
+    },
+    /** Background heartbeats, sweeps and polls included, and the probes themselves, per published message. */
+    perPublish: (published: number) => ({
+      redisCommandsPerPublish: round(((after[0] ?? 0) - (before[0] ?? 0)) / Math.max(1, published)),
+      ...(database ? { postgresCommitsPerPublish: round(((after[1] ?? 0) - (before[1] ?? 0)) / Math.max(1, published)) } : {}),
+    }),
+    close: async () => {
+      probe.disconnect();
+      await database?.end();
+    },
+  };
+};
+
+const socketIoLoad = (publisher: number, subscriberSide: number, rooms: Rooms) => ({
+  protocol: 'socketio',
+  publish: 'raw',
+  wsUrl: `http://127.0.0.1:${subscriberSide}`,
+  publishUrl: `http://127.0.0.1:${publisher}/publish`,
+  publishWsUrl: `http://127.0.0.1:${publisher}`,
+  ...rooms,
+  subscribeQuery: '',
+  publishQuery: '',
+});
+
+/** Socket.IO with the Redis adapter on two instances (publishes to one, subscribers on the other), as Roomcast's shared target. */
+const runSocketIoRedis = async (key: string, withPostgres: boolean) => {
+  const redis = await startRedis();
+  const postgres = withPostgres ? await startPostgres() : undefined;
+  const databaseUrl = postgres ? await createDatabase(postgres) : undefined;
+  if (databaseUrl) {
+    // Roomcast's own schema, so that the INSERT writes the same table shape and indexes; one row per room.
+    await migrate({ url: databaseUrl, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 });
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(
+      `INSERT INTO rooms (id, name, private, owner_id, created_at) SELECT id, id, false, 'bench', 0 FROM unnest($1::text[]) AS id`,
+      [[...plainRooms.rooms, plainRooms.silentRoom]],
+    );
+    await client.end();
+  }
+  const env = { REDIS_URL: redis.url, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  const publisher = await startProcess(SOCKETIO_ENTRY, env);
+  const subscriberSide = await startProcess(SOCKETIO_ENTRY, env);
+  const counters = await stackCounters({ redisUrl: redis.url, databaseUrl });
+  const measured = await runLoad({
+    server: { pids: [publisher.pid, subscriberSide.pid, redis.pid], trees: postgres ? [postgres.pid] : [] },
+    rssPid: subscriberSide.pid,
+    load: socketIoLoad(publisher.port, subscriberSide.port, plainRooms),
+    window: counters.window,
+  });
+  results[key] = { ...measured, ...counters.perPublish(measured.published) };
+  await counters.close();
+  await stop(publisher.child);
+  await stop(subscriberSide.child);
+  await Promise.all([redis.stop(), postgres?.stop()]);
+  console.log(key, JSON.stringify(results[key]));
+};
+
+// Other work on the machine shows in latency more than in CPU time: the run records the load around it.
+const loadAtStart = loadavg();
 await buildTargets();
 const results: Record<string, unknown> = {};
 const targets = (values.targets ?? '').split(',');
 const token = await signToken({ secret: SECRET, userId: 'bench', expiresInSec: 3_600 });
 const plainRooms: Rooms = { rooms: Array.from({ length: roomCount }, (_, i) => `room-${i}`), silentRoom: 'room-silent' };
+const resumeMessages = Number(values['resume-messages'] ?? (scenarioName === 'fanout' ? 10_000 : 0));
 
 if (targets.includes('raw')) {
   const server = await startProcess(RAW_ENTRY);
@@ -258,15 +385,28 @@ if (targets.includes('yoga')) {
   await stop(server.child);
   console.log('yoga', JSON.stringify(results['yoga']));
 }
+if (targets.includes('mercurius')) {
+  const server = await startProcess(MERCURIUS_ENTRY, { NODE_ENV: 'production' });
+  // The same schema shapes as stock yoga.
+  results['mercurius'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, plainRooms, undefined, 'yoga') });
+  await stop(server.child);
+  console.log('mercurius', JSON.stringify(results['mercurius']));
+}
+if (targets.includes('socketio')) {
+  const server = await startProcess(SOCKETIO_ENTRY, { NODE_ENV: 'production' });
+  results['socketio'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: socketIoLoad(server.port, server.port, plainRooms) });
+  await stop(server.child);
+  console.log('socketio', JSON.stringify(results['socketio']));
+}
 if (targets.includes('memory')) {
   const server = await startProcess(SERVER_ENTRY, roomcastEnv());
   const rooms = await createRooms(server.port, token);
   results['memory'] = await runLoad({ server: { pids: [server.pid] }, rssPid: server.pid, load: graphqlLoad(server.port, rooms, token, 'roomcast') });
-  results['resume'] = await measureResume(server.port, token, Number(values['resume-messages']));
+  if (resumeMessages > 0) results['resume'] = await measureResume(server.port, token, resumeMessages);
   await stop(server.child);
   console.log('memory', JSON.stringify(results['memory']));
-  console.log('resume', JSON.stringify(results['resume']));
 }
+if (targets.includes('socketio-redis')) await runSocketIoRedis('socketio-redis', false);
 if (targets.includes('postgres')) {
   // The many-instances topology: both instances share a fresh PostgreSQL database (the store) and Redis
   // (the bus, presence, limits). Every server-side process is measured: the two instances, redis-server,
@@ -276,57 +416,33 @@ if (targets.includes('postgres')) {
   const publisher = await startProcess(SERVER_ENTRY, env);
   const subscriberSide = await startProcess(SERVER_ENTRY, env);
   const rooms = await createRooms(publisher.port, token);
-  const probe = new Redis(stack.redis.url);
-  const commandCalls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const database = new pg.Client({ connectionString: stack.env.DATABASE_URL });
-  await database.connect();
-  // Transactions committed in this database, from the cumulative statistics (flushed about once a second).
-  const commits = async () => {
-    await database.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await database.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
-    return Number(rows[0]?.xact_commit ?? 0);
-  };
-  let callsBefore = 0;
-  let callsAfter = 0;
-  let commitsBefore = 0;
-  let commitsAfter = 0;
+  const counters = await stackCounters({ redisUrl: stack.redis.url, databaseUrl: stack.env.DATABASE_URL });
   const load = graphqlLoad(subscriberSide.port, rooms, token, 'roomcast');
   const measured = await runLoad({
     server: { pids: [publisher.pid, subscriberSide.pid, stack.redis.pid], trees: [stack.postgres.pid] },
     rssPid: subscriberSide.pid,
     load: { ...load, publishUrl: `http://127.0.0.1:${publisher.port}/graphql`, publishWsUrl: `ws://127.0.0.1:${publisher.port}/graphql` },
-    window: {
-      open: async () => {
-        [callsBefore, commitsBefore] = await Promise.all([commandCalls(), commits()]);
-      },
-      close: async () => {
-        [callsAfter, commitsAfter] = await Promise.all([commandCalls(), commits()]);
-      },
-    },
+    window: counters.window,
   });
-  // Every command Redis ran and every transaction PostgreSQL committed in the measured window (background
-  // heartbeats, sweeps and timer polls included, and the probes themselves), per published message.
-  results['postgres'] = {
-    ...measured,
-    redisCommandsPerPublish: round((callsAfter - callsBefore) / Math.max(1, measured.published)),
-    postgresCommitsPerPublish: round((commitsAfter - commitsBefore) / Math.max(1, measured.published)),
-  };
-  probe.disconnect();
-  await database.end();
+  results['postgres'] = { ...measured, ...counters.perPublish(measured.published) };
+  await counters.close();
   await stop(publisher.child);
   await stop(subscriberSide.child);
   await stack.stop();
   console.log('postgres', JSON.stringify(results['postgres']));
 }
+if (targets.includes('socketio-redis-pg')) await runSocketIoRedis('socketio-redis-pg', true);
 
 const run: FanoutRun = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-  parameters: { subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
+  loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)), cores: availableParallelism() },
+  command: process.env['ROOMCAST_BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+  parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
   results,
 };
 const report = renderFanout(run);
 console.log(`\n${report}`);
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
-writeFileSync(`${values.out}.json`, `${JSON.stringify(run, null, 2)}\n`);
-writeFileSync(`${values.out}.md`, `${report}\n`);
+writeFileSync(`${outPath}.json`, `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(`${outPath}.md`, `${report}\n`);
 process.exit(0);
