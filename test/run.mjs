@@ -93,6 +93,7 @@ export const testFiles = [
   'test/client/engine-outage.test.ts',
   'test/client/optimistic-send.test.ts',
   'test/client/room-helpers.test.ts',
+  'test/client/publish-over-ws.test.ts',
   'test/client/one-stream.test.ts',
   // real chromium: the quiz-room demo at /demo, and GraphiQL
   'test/browser/demo-static.test.ts',
