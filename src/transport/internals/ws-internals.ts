@@ -42,7 +42,7 @@ export const hookedSocketClass = (hooks: SocketHooks) =>
  * The TCP socket ws writes a connection's frames to: the upgrade request's socket, which ws adopts
  * (`setSocket`) rather than wrapping. Assumed identical to ws's private `_socket`.
  */
-export const transportOf = (upgradeRequest: IncomingMessage): Socket => upgradeRequest.socket as Socket;
+export const transportOf = (upgradeRequest: IncomingMessage): Socket => upgradeRequest.socket;
 
 /**
  * True when frames built outside ws (text-frames.ts) may be written to `socket`'s transport: no extension
