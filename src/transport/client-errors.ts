@@ -1,6 +1,7 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { codedErrorResponse, ErrorCode } from '../errors/index.js';
+import { responseInFlightOn } from './internals/node-http-internals.js';
 
 // Node's parser codes for a request line plus headers over its 16 KiB limit, and for a slow request.
 const STATUS_BY_CODE: Readonly<Record<string, number>> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
@@ -14,7 +15,7 @@ export const answerClientErrors = (server: Server): void => {
   server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
     // As node's own handler: a raw response may go out unless one of ours has already begun on the socket
     // (a malformed chunked body fails while its request is being handled, before anything was answered).
-    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage; // node's (private) current response
+    const inFlight = responseInFlightOn(socket);
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
       socket.destroy();
       return;

@@ -9,6 +9,7 @@ import { ClosingIterator } from '../lib/pull-iterator.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 import type { FrameWriter } from './server-socket.js';
 import { textFrame } from './text-frames.js';
+import { takesRawFrames } from './internals/ws-internals.js';
 
 /**
  * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
@@ -44,7 +45,7 @@ const ownedBytes = (text: string): Buffer => {
 // The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here. A socket
 // that negotiated an extension (none is offered today) is written through ws's send, which applies it.
 const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
-  socket.extensions === '' && 'writeFrame' in socket ? (socket as WebSocket & FrameWriter) : undefined;
+  takesRawFrames(socket) && 'writeFrame' in socket ? (socket as WebSocket & FrameWriter) : undefined;
 
 // Live events reach every local subscriber of a room as one object, which lives only as long as the
 // event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored

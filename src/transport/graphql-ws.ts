@@ -20,7 +20,7 @@ import { operationInfo } from '../observability/operation-info.js';
 import { createSocketOperations, drainSockets } from './ws-drain.js';
 import { ConnectionIdentity } from './connection-identity.js';
 import { admitSubscription, TOO_MANY_CONNECTIONS_CLOSE, type UserConnectionSlots } from './connection-limits.js';
-import { withoutServerErrorForwarding } from './unforwarded-server-errors.js';
+import { transportOf, withCloseTimeout, withoutServerErrorForwarding } from './internals/ws-internals.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
 import type { SlowConsumerEvent } from './slow-consumer.js';
@@ -145,17 +145,13 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
     maxPayloadDepth: limits.maxVariablesDepth,
   });
-  // `closeTimeout` (ws 8.23; not yet in @types/ws, hence the separate object) bounds how long a closing
-  // socket may wait for its peer: a slow consumer's close frame is queued behind its full buffer, and a
-  // reader that resumes within it still learns why it was cut (4008, not 1006).
-  const options = {
-    server: httpServer,
-    path: GRAPHQL_PATH,
-    maxPayload: maxPayloadBytes,
-    verifyClient: deps.verifyUpgrade,
-    WebSocket: ServerSocket,
-    closeTimeout: deps.closeTimeoutMs,
-  };
+  // `closeTimeout` bounds how long a closing socket may wait for its peer: a slow consumer's close frame is
+  // queued behind its full buffer, and a reader that resumes within it still learns why it was cut (4008,
+  // not 1006).
+  const options = withCloseTimeout(
+    { server: httpServer, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes, verifyClient: deps.verifyUpgrade, WebSocket: ServerSocket },
+    deps.closeTimeoutMs,
+  );
   const wss = withoutServerErrorForwarding(httpServer, () => new WebSocketServer<typeof ServerSocket>(options));
   const operations = createSocketOperations();
   const meter: SubscriptionMeter = {
@@ -188,7 +184,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         try {
           ctx.extra.connectionId = randomId('ws');
           principal = await verifier.verifyCredential(ctx.connectionParams?.['authorization']);
-          ctx.extra.transport = ctx.extra.request.socket;
+          ctx.extra.transport = transportOf(ctx.extra.request);
           // The upgrade request (headers, its own buffers) would otherwise live as long as the socket.
           // Overwritten, not deleted: a deleted property turns the object into a hash table (~450 bytes
           // more per connection in a heap snapshot of 2,000 subscribers).

@@ -1,4 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
+import { afterConnectionIdle } from './internals/node-http-internals.js';
 
 export interface HttpDrain {
   /**
@@ -16,7 +17,7 @@ export const trackHttpResponses = (server: Server): HttpDrain => {
   let draining = false;
   // A response that ends while draining may leave a keep-alive connection idle (a stream whose headers
   // went out before the drain): it is closed once node has put it back to idle.
-  const closeIdleSoon = () => setImmediate(() => server.closeIdleConnections());
+  const closeIdleSoon = () => afterConnectionIdle(() => server.closeIdleConnections());
   const closeAfter = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('connection', 'close');
   };

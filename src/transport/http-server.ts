@@ -3,7 +3,7 @@ import { codedErrorResponse, ErrorCode } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { answerClientErrors } from './client-errors.js';
 import { createDemoStatic } from './demo-static.js';
-import { withBodyRead } from './request-body.js';
+import { withBodyRead } from './internals/whatwg-node-internals.js';
 import { redirectRoot } from './root-redirect.js';
 import { GRAPHQL_PATH, type RoomcastYoga } from './yoga.js';
 

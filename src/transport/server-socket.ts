@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { CloseCode } from 'graphql-ws';
 import { WebSocket } from 'ws';
+import { hookedSocketClass, writeRawFrame } from './internals/ws-internals.js';
 import { refusalOf } from './client-message-guard.js';
 import { SLOW_CONSUMER_CLOSE_CODE, type SlowConsumerEvent } from './slow-consumer.js';
 
@@ -41,47 +42,40 @@ const isPeerProtocolError = (value: unknown): value is Error => {
  * - Framing errors are the peer's, not ours: they are reported to `onPeerProtocolError` instead of
  *   graphql-ws's "Internal error … check your implementation" console line.
  */
-export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError, maxPayloadDepth }: ServerSocketOptions) =>
-  class ServerSocket extends WebSocket implements FrameWriter {
-    override send(...args: unknown[]): void {
-      // Forwarded as given: ws sorts out its own overloads (data, options?, callback?).
-      Reflect.apply(super.send, this, args);
-      this.holdToBound();
-    }
-
+export const createServerSocketClass = ({ maxBufferedBytes, onSlowConsumer, onPeerProtocolError, maxPayloadDepth }: ServerSocketOptions) => {
+  const holdToBound = (socket: WebSocket): void => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const bufferedBytes = socket.bufferedAmount;
+    if (bufferedBytes <= maxBufferedBytes) return;
+    socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: reconnect and resume from your last cursor');
+    onSlowConsumer({ transport: 'graphql-ws', bufferedBytes }, socket);
+  };
+  const HookedSocket = hookedSocketClass({
+    afterSend: holdToBound,
+    // Client frames are few next to the frames a server writes, so reading each one twice (here and in
+    // graphql-ws) costs little.
+    message(socket, data) {
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      const reason = refusalOf(String(data), maxPayloadDepth);
+      if (reason === undefined) return false;
+      socket.close(CloseCode.BadRequest, reason);
+      return true;
+    },
+    error(_socket, error) {
+      if (!isPeerProtocolError(error)) return false;
+      onPeerProtocolError(error);
+      return true;
+    },
+  });
+  return class ServerSocket extends HookedSocket implements FrameWriter {
     /**
      * Writes a complete text frame (text-frames.ts) straight to `transport`, the TCP socket under this
-     * WebSocket, in order with everything ws writes, and under the same buffer bound as `send`. Only for an
-     * open socket without extensions: ws's sender then writes synchronously and never holds a frame back
-     * (with permessage-deflate it would compress, and queue frames behind the compression).
+     * WebSocket, in order with everything ws writes (ws-internals.ts), and under the same buffer bound as
+     * `send`. Only for an open socket without extensions.
      */
     writeFrame(transport: Socket, frame: Buffer): void {
-      transport.write(frame);
-      this.holdToBound();
-    }
-
-    private holdToBound(): void {
-      if (this.readyState !== WebSocket.OPEN) return;
-      const bufferedBytes = this.bufferedAmount;
-      if (bufferedBytes <= maxBufferedBytes) return;
-      this.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: reconnect and resume from your last cursor');
-      onSlowConsumer({ transport: 'graphql-ws', bufferedBytes }, this);
-    }
-
-    override emit(event: string | symbol, ...args: unknown[]): boolean {
-      // Client frames are few next to the frames a server writes, so reading each one twice (here and in
-      // graphql-ws) costs little.
-      if (event === 'message' && this.readyState === WebSocket.OPEN) {
-        const reason = refusalOf(String(args[0]), maxPayloadDepth);
-        if (reason !== undefined) {
-          this.close(CloseCode.BadRequest, reason);
-          return false;
-        }
-      }
-      if (event === 'error' && isPeerProtocolError(args[0])) {
-        onPeerProtocolError(args[0]);
-        return false;
-      }
-      return super.emit(event, ...args);
+      writeRawFrame(transport, frame);
+      holdToBound(this);
     }
   };
+};

@@ -1,7 +1,6 @@
 import type { Clock } from '../lib/clock.js';
+import { SSE_EVENT_END, SSE_NEXT_EVENT_START } from './internals/yoga-internals.js';
 
-/** How yoga's SSE writer (graphql-yoga 5 `getSSEProcessor`) starts the event of each result. */
-const EVENT_NEXT_LINE = 'event: next\n';
 /** Our heartbeat; yoga's own keep-alive is a bare `:` (every 12 s), which proxies may see too rarely. */
 export const HEARTBEAT = ': heartbeat\n\n';
 
@@ -20,10 +19,9 @@ export interface EventStreamOptions {
  * `heartbeatMs` so that proxies keep an idle stream open.
  *
  * yoga's body arrives in chunks of any size (its fetch implementation may join or split what the writer
- * enqueued); it is cut here at event ends (a blank line: yoga's `data:` is one line of JSON, so an event
- * holds no blank line) and each whole event leaves as one chunk. So the `id:` is added where the event
- * starts, everything after this point (the SSE send bound) sees whole events, and a heartbeat never falls
- * inside one. Cancelling this body cancels yoga's, which returns the subscription.
+ * enqueued); it is cut here at event ends (a blank line, internals/yoga-internals.ts) and each whole
+ * event leaves as one chunk. So the `id:` is added where the event starts, everything after this point
+ * (the SSE send bound) sees whole events, and a heartbeat never falls inside one. Cancelling this body cancels yoga's, which returns the subscription.
  */
 export const withIdsAndHeartbeats = (body: ReadableStream<Uint8Array>, options: EventStreamOptions): ReadableStream<Uint8Array> => {
   const encoder = new options.TextEncoder();
@@ -39,14 +37,14 @@ export const withIdsAndHeartbeats = (body: ReadableStream<Uint8Array>, options: 
   };
   /** The whole events in `pending`, each with its id if it is a `next` event; the rest stays pending. */
   const takeEvents = (): string => {
-    const end = pending.lastIndexOf('\n\n');
+    const end = pending.lastIndexOf(SSE_EVENT_END);
     if (end === -1) return '';
-    const events = pending.slice(0, end + 2);
-    pending = pending.slice(end + 2);
+    const events = pending.slice(0, end + SSE_EVENT_END.length);
+    pending = pending.slice(end + SSE_EVENT_END.length);
     return events
-      .split(/(?<=\n\n)/)
+      .split(/(?<=\n\n)/) // after each SSE_EVENT_END
       .map((event) => {
-        if (!event.startsWith(EVENT_NEXT_LINE)) return event;
+        if (!event.startsWith(SSE_NEXT_EVENT_START)) return event;
         const id = options.nextEventId();
         return id === undefined ? event : `id: ${id}\n${event}`;
       })

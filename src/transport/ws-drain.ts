@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import { settlesBy } from '../lib/deadline.js';
 import { CloseCode } from '../protocol/index.js';
+import { afterCompleteWritten } from './internals/graphql-ws-internals.js';
 
 /** The close code a server sends when it goes away (RFC 6455): clients reconnect, to another instance. */
 export const GOING_AWAY = CloseCode.GoingAway;
@@ -31,9 +32,8 @@ export const createSocketOperations = (): SocketOperations => {
       const ids = running.get(socket);
       if (!ids?.delete(id) || ids.size > 0) return;
       running.delete(socket);
-      // graphql-ws writes `complete` once onComplete has returned (a few promise jobs later): waiters
-      // are woken after that, so that closing the socket never overtakes the frame.
-      setImmediate(() => {
+      // Waiters are woken once the `complete` is written, so that closing the socket never overtakes it.
+      afterCompleteWritten(() => {
         if (running.has(socket)) return;
         const wake = waiters.get(socket) ?? [];
         waiters.delete(socket);

@@ -1,6 +1,6 @@
 import { Kind, type ArgumentNode, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { acceptsEventStream } from '../event-stream-request.js';
+import { acceptsEventStream } from '../internals/yoga-internals.js';
 import { isFetchRequest } from './fetch-request.js';
 
 /** The subscriptions that resume after a message cursor (their `after` argument). */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { nodeResponseOf } from './node-response.js';
+import { nodeResponseOf } from '../internals/whatwg-node-internals.js';
 
 export interface PendingAnswers {
   plugin: Plugin;

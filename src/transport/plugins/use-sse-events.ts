@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Clock } from '../../lib/clock.js';
 import { isAsyncIterable } from '../../lib/is-async-iterable.js';
 import type { Context } from '../../resolvers/context.js';
-import { acceptsEventStream } from '../event-stream-request.js';
+import { acceptsEventStream } from '../internals/yoga-internals.js';
 import { withIdsAndHeartbeats } from '../sse-body.js';
 import { isFetchRequest } from './fetch-request.js';
 
@@ -73,7 +73,7 @@ export const createSseEvents = ({ heartbeatMs, clock }: { heartbeatMs: number; c
         if (request && acceptsEventStream(request)) slots.set(request, { cursor: undefined });
       },
       onResultProcess: ({ request, result, resultProcessor, setResultProcessor }) => {
-        // A stream that yoga has chosen to write as SSE (event-stream-request.ts); a single result (a
+        // A stream that yoga has chosen to write as SSE (internals/yoga-internals.ts); a single result (a
         // refusal) needs neither ids nor heartbeats.
         if (!resultProcessor || !isAsyncIterable(result) || !acceptsEventStream(request)) return;
         const slot = slots.get(request);

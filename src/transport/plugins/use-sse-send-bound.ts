@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { codedErrorResponse, ErrorCode } from '../../errors/index.js';
-import { nodeResponseOf } from './node-response.js';
+import { nodeResponseOf, replaceBodyWrite } from '../internals/whatwg-node-internals.js';
+import { SSE_EVENT_END } from '../internals/yoga-internals.js';
 import type { Clock } from '../../lib/clock.js';
 import { SSE_CLOSE_TIMEOUT_MS, type SlowConsumerEvent } from '../slow-consumer.js';
 
@@ -20,10 +21,11 @@ const FINAL_EVENTS = `event: next\ndata: ${JSON.stringify(
 
 const LF = 0x0a;
 
-// yoga writes an event as `event: next\n` and then `data: …\n\n`: only after the second is the stream
+// Each chunk reaching node is whole events (sse-body.ts cuts yoga's body at event ends, and
+// @whatwg-node/server writes each chunk as it is): only after a chunk ending in a blank line is the stream
 // between two events, where a final event of ours can go.
 const endsAnEvent = (chunk: unknown): boolean => {
-  if (typeof chunk === 'string') return chunk.endsWith('\n\n');
+  if (typeof chunk === 'string') return chunk.endsWith(SSE_EVENT_END);
   return chunk instanceof Uint8Array && chunk.length >= 2 && chunk[chunk.length - 1] === LF && chunk[chunk.length - 2] === LF;
 };
 
@@ -41,23 +43,21 @@ const endsAnEvent = (chunk: unknown): boolean => {
  * @whatwg-node/server's close handler cancels the body and with it the subscription.
  */
 const boundResponse = (res: ServerResponse, { maxBufferedBytes, clock, onSlowConsumer }: SseSendBoundOptions): void => {
-  const write = res.write;
   let cut = false;
-  // Node's overloads (chunk, encoding?, callback?) are forwarded as given.
-  res.write = function boundedWrite(this: ServerResponse, ...args: unknown[]): boolean {
+  replaceBodyWrite(res, (write, args) => {
     if (cut) return false;
-    Reflect.apply(write, this, args);
-    const bufferedBytes = this.writableLength;
+    write(...args);
+    const bufferedBytes = res.writableLength;
     // Up to the bound the source may run ahead of node's own watermark: the bound, not 16 KiB, is the limit.
     if (bufferedBytes <= maxBufferedBytes || !endsAnEvent(args[0])) return true;
     cut = true;
     onSlowConsumer({ transport: 'sse', bufferedBytes });
-    Reflect.apply(write, this, [FINAL_EVENTS]);
-    this.end();
-    const cancel = clock.setTimeout(() => this.destroy(), SSE_CLOSE_TIMEOUT_MS);
-    this.once('close', cancel);
+    write(FINAL_EVENTS);
+    res.end();
+    const cancel = clock.setTimeout(() => res.destroy(), SSE_CLOSE_TIMEOUT_MS);
+    res.once('close', cancel);
     return false;
-  } as ServerResponse['write']; // the same overloads as node's write, implemented by forwarding
+  });
 };
 
 /** Applies `boundResponse` to every `text/event-stream` response served over node:http. */

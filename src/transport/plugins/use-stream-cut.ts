@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { isAsyncIterable } from '../../lib/is-async-iterable.js';
-import { nodeResponseOf } from './node-response.js';
+import { nodeResponseOf } from '../internals/whatwg-node-internals.js';
 
 interface OpenStream {
   cut(): void;
