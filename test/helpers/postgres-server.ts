@@ -138,8 +138,24 @@ const killPostmaster = async (child: ChildProcess, signal: 'SIGINT' | 'SIGKILL')
     if (await waitForExit(child, STOP_TIMEOUT_MS)) return;
   }
   signalGroup(child, 'SIGKILL');
-  if (await waitForExit(child, STOP_TIMEOUT_MS)) return;
+  // The backends die with the postmaster, but not at the same instant: on a busy machine one may still
+  // answer a query after the postmaster is gone. A crash is over when the whole group is.
+  if ((await waitForExit(child, STOP_TIMEOUT_MS)) && (await groupGone(child.pid, STOP_TIMEOUT_MS))) return;
   throw new Error(`postgres (pid ${child.pid}) did not exit after ${signal} and SIGKILL`);
+};
+
+/** Waits (bounded) until no process of the group led by `pid` is left. */
+const groupGone = async (pid: number, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 };
 
 export const startPostgres = async (options: { durable?: boolean } = {}): Promise<PostgresServer> => {
