@@ -1,4 +1,6 @@
-// Timer tick lateness: N running timers with S subscribers each, in one process, on real time.
+// Timer tick lateness: N running timers with S subscribers each, in one process, on real time, delivered
+// as graphql-ws subscriptions are (subscribeDirect: grouped payloads, frames built per subscriber) to
+// sockets that only read the frame back.
 //   npm run bench:timers                       (1,000 timers x 10 subscribers, 6 s countdowns)
 //   npm run bench:timers -- --timers 2000 --subscribers 10 --duration-ms 10000
 // Lateness = when a subscriber received a tick - the tick's ideal instant (endsAt - remainingMs).
@@ -6,12 +8,15 @@
 // no Roomcast work: the lateness the event loop itself gives. Only ratios within one run mean much.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse, subscribe, type ExecutionResult } from 'graphql';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { parse } from 'graphql';
 import { createMemoryEngine } from '../src/engine/memory/memory-engine.js';
 import { systemClock } from '../src/lib/clock.js';
 import { loadConfig } from '../src/config/config.js';
 import { createServices } from '../src/services/index.js';
 import { buildExecutableSchema } from '../src/transport/schema.js';
+import { subscribeDirect, type SubscriptionMeter } from '../src/transport/direct-subscriptions.js';
 import type { Context } from '../src/resolvers/context.js';
 import { percentiles, round } from './stats.js';
 
@@ -29,6 +34,21 @@ const subscribersPerTimer = Number(values.subscribers);
 const durationMs = Number(values['duration-ms']);
 const tickMs = Number(values['tick-ms']);
 const spreadMs = tickMs; // starts are spread over one tick so ticks do not all land on one instant
+
+// What subscribeDirect needs of a socket: open, no extensions (frames are built here and written raw).
+const fakeSocket = (onFrame: (frame: Buffer) => void): WebSocket =>
+  ({ readyState: 1, OPEN: 1, extensions: '', writeFrame: (_transport: Socket, frame: Buffer) => onFrame(frame) }) as unknown as WebSocket;
+// Corked and uncorked per tick by the coalesced writes of the queued path; never full.
+const transport = { cork: () => undefined, uncork: () => undefined, writableLength: 0, writableNeedDrain: false, destroyed: false } as unknown as Socket;
+const meter: SubscriptionMeter = { opened: () => undefined, closed: () => undefined, frames: { count: 0 } };
+const REMAINING = Buffer.from('"remainingMs":');
+// The top-level remainingMs comes first in the selection below, before the timer's own.
+const remainingMsOf = (frame: Buffer): number | undefined => {
+  const at = frame.indexOf(REMAINING);
+  if (at < 0) return undefined;
+  const value = Number.parseInt(frame.subarray(at + REMAINING.length, at + REMAINING.length + 16).toString('latin1'), 10);
+  return Number.isNaN(value) ? undefined : value;
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -98,20 +118,28 @@ const roomcast = () =>
       if (delay > 0) await sleep(delay);
       const timer = await services.timers.start(owner, { roomId: room.id, durationMs, tickMs });
       for (let s = 0; s < subscribersPerTimer; s++) {
-        const stream = await subscribe({ schema, document, variableValues: { id: timer.id }, contextValue: contextFor(`viewer-${s}`) });
+        let first = true;
+        const socket = fakeSocket((frame) => {
+          const endsAt = timer.endsAt;
+          const remainingMs = remainingMsOf(frame);
+          if (endsAt === null || remainingMs === undefined) throw new Error(`unexpected frame ${frame.toString()}`);
+          // The first frame is the current state, not a tick. A tick's ideal instant is endsAt - remainingMs.
+          if (!first) lateness.push(Date.now() - (endsAt - remainingMs));
+          first = false;
+        });
+        const stream = await subscribeDirect({
+          args: { schema, document, variableValues: { id: timer.id }, contextValue: contextFor(`viewer-${s}`) },
+          field: 'timerTicked',
+          meter,
+          socket,
+          transport,
+          operationId: `${i}-${s}`,
+          groupKey: `timer ${timer.id}`,
+          exposeInternals: false,
+        });
         if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream));
-        consumers.push(
-          (async () => {
-            let first = true;
-            for await (const result of stream as AsyncIterable<ExecutionResult<{ timerTicked: { remainingMs: number } }>>) {
-              const tick = result.data?.timerTicked;
-              if (!tick || timer.endsAt === null) throw new Error(JSON.stringify(result.errors));
-              // The first item is the current state, not a tick. A tick's ideal instant is endsAt - remainingMs.
-              if (!first) lateness.push(Date.now() - (timer.endsAt - tick.remainingMs));
-              first = false;
-            }
-          })(),
-        );
+        // The direct stream never yields: it resolves when the subscription ends.
+        consumers.push(stream.next().then(() => undefined));
       }
     }
     steady();
@@ -125,7 +153,7 @@ console.log(`timers: ${timerCount} x ${subscribersPerTimer} subscribers, ${durat
 const base = await baseline();
 console.log(`baseline (bare setTimeout): ${JSON.stringify(base)}`);
 const ours = await roomcast();
-console.log(`roomcast (scheduler + graphql subscribe): ${JSON.stringify(ours)}`);
+console.log(`roomcast (scheduler + direct subscriptions): ${JSON.stringify(ours)}`);
 
 const result = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },

@@ -135,14 +135,14 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream {
     this.writer = frameWriterOf(subscription.socket);
     this.frames = subscription.meter.frames;
     subscription.meter.opened(subscription.field);
-    // Room streams accept a live sink; other subscription sources (timer streams) do not, and are pulled.
+    // Room streams (and the timer and key streams over them) accept a live sink; other sources are pulled.
     (events as LiveSinkTarget)[attachLiveSink]?.call(events, (item) => this.deliverLive(item));
   }
 
   /**
    * Resolves once every event the room stream had received by now has been written to the socket: the
    * room stream is idle only when this stream waits on it again, after writing what it took. Sources
-   * that cannot tell (timer streams) count as settled.
+   * that cannot tell count as settled.
    */
   settled(): Promise<void> {
     if (this.finished) return Promise.resolve();

@@ -7,6 +7,8 @@ import { createManualClock } from '../../src/lib/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createServices } from '../../src/services/index.js';
 import type { TimerStreamItem } from '../../src/services/timers/timer-stream.js';
+import { attachLiveSink, type LiveSink, type PublicRoomEvent } from '../../src/services/room-stream.js';
+import { stateEvent } from '../../src/services/timers/timer-service.js';
 
 const alice = { userId: 'alice', name: 'Alice' };
 const holder = (user: { userId: string; name: string }) => ({ userId: user.userId, userName: user.name, connectionId: `conn-${user.userId}` });
@@ -74,6 +76,36 @@ describe('timers', () => {
     assert.equal(seen.length, 4, 'exactly one FINISHED');
     assert.deepEqual(errors, []);
     assert.equal((await services.timers.find(bob.userId, timer.id))?.status, 'FINISHED');
+  });
+
+  it('takes running ticks through a live sink once the state was pulled; stale versions are dropped and the finish is pulled', async () => {
+    const { services, engine, clock, room, settle, advance } = await setup();
+    const timer = await services.timers.start(alice, { roomId: room.id, durationMs: 3_000, tickMs: 1_000 });
+    const stream = await services.timerEvents.open(holder(bob), timer.id);
+    assert.ok(stream);
+    const live: PublicRoomEvent[] = [];
+    const sinkTarget = stream as unknown as Record<typeof attachLiveSink, ((sink: LiveSink) => void) | undefined>;
+    assert.equal(typeof sinkTarget[attachLiveSink], 'function', 'a timer stream offers the live path');
+    sinkTarget[attachLiveSink]?.call(stream, (item) => (live.push(item), true));
+    const pulled: TimerStreamItem[] = [];
+    let done = false;
+    const pumping = (async () => {
+      for (let result = await stream.next(); !result.done; result = await stream.next()) pulled.push(result.value);
+      done = true;
+    })();
+    await settle();
+    assert.deepEqual(view(pulled), ['timer:RUNNING:3000'], 'current state first, pulled');
+    await advance(1_000);
+    // An event of a version already shown (a resnapshot, a late duplicate) reaches neither path.
+    await engine.bus.publish(room.id, stateEvent(timer, clock.now()));
+    await settle();
+    await advance(1_000);
+    await advance(1_000);
+    await pumping;
+    const liveView = live.map((item) => (item.kind === 'timer' || item.kind === 'timer-tick' ? `${item.kind}:${item.timer.status}:${item.remainingMs}` : item.kind));
+    assert.deepEqual(liveView, ['timer-tick:RUNNING:2000', 'timer-tick:RUNNING:1000'], 'each running tick once, through the sink');
+    assert.deepEqual(view(pulled), ['timer:RUNNING:3000', 'timer:FINISHED:0'], 'the finish is pulled, and ends the stream');
+    assert.equal(done, true);
   });
 
   it('pause holds remainingMs and clears endsAt; resume continues; stop ends it', async () => {

@@ -1,13 +1,16 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Engine, TimerChangedEvent, TimerRecord } from '../../engine/types.js';
-import type { PublicEventKind, StreamItem } from '../room-stream.js';
+import { attachLiveSink, whenIdle, type LiveSink, type PublicEventKind, type PublicRoomEvent, type StreamItem } from '../room-stream.js';
 import { stateEvent } from './timer-service.js';
-import { pullIterator } from '../../lib/pull-iterator.js';
+import { ClosingIterator } from '../../lib/pull-iterator.js';
 
 export type TimerStreamItem = TimerChangedEvent | Extract<StreamItem, { kind: 'error' }>;
 
 export const TIMER_EVENT_KINDS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['timer', 'timer-tick']);
 const isFinal = (timer: TimerRecord) => timer.status === 'FINISHED' || timer.status === 'STOPPED';
+
+type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
+type IdleTarget = Partial<Record<typeof whenIdle, () => Promise<void>>>;
 
 /**
  * `timerTicked`: the timer's current state first, then each of its events, ending after FINISHED or
@@ -29,35 +32,75 @@ export const openTimerStream = async (options: {
     await events.return?.();
     throw error;
   }
-  let first: TimerStreamItem | undefined = stateEvent(current, clock.now());
-  let shownVersion = current.version;
-  let finished = false;
-
-  const close = async () => {
-    finished = true;
-    await events.return?.();
-  };
-  return pullIterator<TimerStreamItem>(async () => {
-    if (first) {
-      const item = first;
-      first = undefined;
-      if (item.kind !== 'error' && isFinal(item.timer)) finished = true;
-      return { done: false, value: item };
-    }
-    while (!finished) {
-      const result = await events.next();
-      if (result.done) break;
-      const item = result.value;
-      if (item.kind === 'error') {
-        finished = true;
-        return { done: false, value: item };
-      }
-      if ((item.kind !== 'timer' && item.kind !== 'timer-tick') || item.timer.version <= shownVersion) continue;
-      shownVersion = item.timer.version;
-      if (isFinal(item.timer)) finished = true;
-      return { done: false, value: item };
-    }
-    await close();
-    return { done: true, value: undefined };
-  }, close);
+  return new TimerStream(events, stateEvent(current, clock.now()));
 };
+
+/**
+ * Pulled for the first state, for final and error items and for whatever the room stream queued; a
+ * caught-up consumer's running ticks take the room stream's live sink instead (written once per group,
+ * with no promise per subscriber), under the same version check. A class for the same reason as
+ * LiveRoomStream: one per subscriber.
+ */
+class TimerStream extends ClosingIterator<TimerStreamItem> {
+  private first: TimerStreamItem | undefined;
+  private shownVersion: number;
+  private finished = false;
+
+  constructor(
+    private readonly events: AsyncIterableIterator<StreamItem>,
+    first: TimerChangedEvent,
+  ) {
+    super();
+    this.first = first;
+    this.shownVersion = first.timer.version;
+  }
+
+  [attachLiveSink](sink: LiveSink): void {
+    (this.events as LiveSinkTarget)[attachLiveSink]?.call(this.events, (item) => this.takeLive(item, sink));
+  }
+
+  [whenIdle](): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return (this.events as IdleTarget)[whenIdle]?.call(this.events) ?? Promise.resolve();
+  }
+
+  // True when the item was written or is one to drop; false sends it down the pull path: before the first
+  // state was taken, and for a final state (the stream ends after it, which only `next` can do).
+  private takeLive(item: PublicRoomEvent, sink: LiveSink): boolean {
+    if (this.finished || this.first) return false;
+    if (item.kind !== 'timer' && item.kind !== 'timer-tick') return true;
+    if (item.timer.version <= this.shownVersion) return true;
+    if (isFinal(item.timer) || !sink(item)) return false;
+    this.shownVersion = item.timer.version;
+    return true;
+  }
+
+  async next(): Promise<IteratorResult<TimerStreamItem, undefined>> {
+    const item = this.first;
+    if (item) {
+      this.first = undefined;
+      if (item.kind !== 'error' && isFinal(item.timer)) this.finished = true;
+      return { done: false, value: item };
+    }
+    while (!this.finished) {
+      const result = await this.events.next();
+      if (result.done) break;
+      const event = result.value;
+      if (event.kind === 'error') {
+        this.finished = true;
+        return { done: false, value: event };
+      }
+      if ((event.kind !== 'timer' && event.kind !== 'timer-tick') || event.timer.version <= this.shownVersion) continue;
+      this.shownVersion = event.timer.version;
+      if (isFinal(event.timer)) this.finished = true;
+      return { done: false, value: event };
+    }
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  protected async close(): Promise<void> {
+    this.finished = true;
+    await this.events.return?.();
+  }
+}
