@@ -29,12 +29,12 @@ const renderTimers = (run: TimersRun): string => {
   const row = (name: string, r: TimersRun['baseline']) =>
     `| ${name} | ${r.lateness.count} | ${r.lateness.p50} ms | ${r.lateness.p99} ms | ${r.lateness.max} ms | ${r.cpuMsPerSecond} |`;
   return [
-    `${p.timerCount} running timers (${p.durationMs / 1000} s, ${p.tickMs / 1000} s ticks) with ${p.subscribersPerTimer} \`timerTicked\` subscribers each, executed through the schema in one process; ${run.machine.cpus} cores, Node ${run.machine.node}.`,
+    `${p.timerCount} running timers (${p.durationMs / 1000} s, ${p.tickMs / 1000} s ticks) with ${p.subscribersPerTimer} \`timerTicked\` subscribers each, delivered through the graphql-ws direct path (\`subscribeDirect\`: executed and encoded once per group) to stand-in sockets in one process; ${run.machine.cpus} cores, Node ${run.machine.node}.`,
     '',
     '| target | deliveries | lateness p50 | p99 | max | CPU ms per s |',
     '| --- | --- | --- | --- | --- | --- |',
     row('baseline: bare `setTimeout`', run.baseline),
-    row('Roomcast timers (scheduler + GraphQL execution per subscriber)', run.roomcast),
+    row('Roomcast timers (scheduler + grouped direct delivery)', run.roomcast),
   ].join('\n');
 };
 
