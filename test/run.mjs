@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
+  'test/unit/flat-line.test.ts',
   'test/unit/client-address.test.ts',
   'test/unit/jwt.test.ts',
   'test/unit/connection-identity.test.ts',

@@ -14,7 +14,6 @@ import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
-import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { signToken } from '../../src/auth/jwt.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -22,7 +21,7 @@ import { composeEngine } from '../../src/engine/compose-engine.js';
 import { createMemoryRealtime } from '../../src/engine/memory/memory-realtime.js';
 import { createMemoryStore } from '../../src/engine/memory/memory-store.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { bufferedDestination, createLogger, LOG_BUFFER_BYTES } from '../../src/observability/logger.js';
 import { loadTrustedDocuments } from '../../src/transport/plugins/use-trusted-documents.js';
 import { round } from '../stats.js';
 import { summarizeAllocations, summarizeProfile, type CpuProfile, type SamplingHeapProfile } from './profile-summary.js';
@@ -96,7 +95,7 @@ const measure = async (variant: string, profileTo: string | undefined): Promise<
   const jit = variant.startsWith('jit:') ? { GRAPHQL_JIT: variant === 'jit:on' ? 'true' : 'false' } : {};
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'info', RATE_LIMIT_MESSAGES: '999999/1', ...jit });
   // As main.ts logs (buffered JSON lines), into /dev/null.
-  const logger = createLogger(config.logLevel, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
+  const logger = createLogger(config.logLevel, bufferedDestination({ dest: '/dev/null', minLength: LOG_BUFFER_BYTES }));
   const engine = composeEngine(createMemoryStore(), createMemoryRealtime());
   const omitPlugins = new Set(variant.startsWith('no:') ? [variant.slice(3)] : []);
   const app = createApp({ config, engine, clock: systemClock, logger, omitPlugins });

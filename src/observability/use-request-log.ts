@@ -7,7 +7,7 @@ import { createIdSequence } from '../lib/random-id.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { operationInfo, outcomeOf } from './operation-info.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
-import { flatLineLogger } from './logger.js';
+import { flatLineLogger, flatLineWriter } from './logger.js';
 
 /** What is known about one HTTP request by the time its response leaves. */
 interface RequestRecord {
@@ -34,6 +34,18 @@ const pathOf = (url: string): string => {
   }
 };
 
+const optional = (key: string, value: string | undefined): string => (value === undefined ? '' : `,"${key}":${JSON.stringify(value)}`);
+const finite = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
+
+/** The `request` line's fields, serialized as pino would (undefined ones left out). */
+const requestFields = (record: RequestRecord, method: string, status: number, durationMs: number): string =>
+  `,"requestId":${JSON.stringify(record.id)},"method":${JSON.stringify(method)},"path":${JSON.stringify(record.path)}` +
+  `,"status":${finite(status)},"durationMs":${finite(durationMs)}` +
+  optional('userId', record.userId) +
+  optional('operationName', record.operationName) +
+  optional('operationType', record.operationType) +
+  optional('outcome', record.outcome);
+
 /**
  * Structured logs for operations: one `request` line per HTTP request (its request id, which is echoed
  * in `x-request-id`, status, duration, and the caller and operation when it ran one), and one `operation`
@@ -42,6 +54,7 @@ const pathOf = (url: string): string => {
  */
 export const useRequestLog = ({ logger: parent, clock }: { logger: Logger; clock: Clock }): Plugin<LoggedContext> => {
   const logger = flatLineLogger(parent);
+  const requestLines = flatLineWriter(parent);
   const records = new WeakMap<Request, RequestRecord>();
   const nextId = createIdSequence('req');
   // `path` is given by onRequest, which has the URL parsed already; parsing it again costs a few µs.
@@ -106,19 +119,10 @@ export const useRequestLog = ({ logger: parent, clock }: { logger: Logger; clock
       } catch {
         // A response with immutable headers (none of ours) goes out without the echo.
       }
-      const line = {
-        requestId: record.id,
-        method: request.method,
-        path: record.path,
-        status: response.status,
-        durationMs: clock.now() - record.startedAt,
-        userId: record.userId,
-        operationName: record.operationName,
-        operationType: record.operationType,
-        outcome: record.outcome,
-      };
-      if (QUIET_PATHS.has(record.path)) logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      const level = QUIET_PATHS.has(record.path) ? 'debug' : 'info';
+      if (requestLines.enabled(level)) {
+        requestLines.write(level, requestFields(record, request.method, response.status, clock.now() - record.startedAt), 'request');
+      }
     },
   };
 };
