@@ -13,6 +13,7 @@ import { accessSync, chownSync, constants, mkdtempSync, readdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { exited, waitForExit } from './child-exit.js';
 import { killOnExit, removeOnExit } from './exit-cleanup.js';
 import { freePort } from './redis-server.js';
 
@@ -98,22 +99,6 @@ const probe = async (url: string, dataDir: string): Promise<boolean> => {
     await client.end().catch(() => undefined);
   }
 };
-
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-const waitForExit = (child: ChildProcess, timeoutMs: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (exited(child)) return resolve(true);
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, timeoutMs);
-    const onExit = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
 
 /** Signals the postmaster's process group (its backends with it), then waits for the postmaster to exit. */
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {

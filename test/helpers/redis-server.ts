@@ -7,6 +7,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { exited, waitForExit } from './child-exit.js';
 import { killOnExit, removeOnExit } from './exit-cleanup.js';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -114,22 +115,6 @@ const processIdOn = (port: number): Promise<number | undefined> =>
     });
     socket.once('error', () => done(undefined));
     socket.once('close', () => done(undefined));
-  });
-
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-const waitForExit = (child: ChildProcess, timeoutMs: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (exited(child)) return resolve(true);
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, timeoutMs);
-    const onExit = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
   });
 
 const killChild = async (child: ChildProcess, signal: NodeJS.Signals): Promise<void> => {

@@ -1,8 +1,9 @@
 // Crashing a server process on purpose: SIGKILL by PID, then a bounded wait until it has exited.
+import { exited } from './child-exit.js';
 import type { ServerProcess } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
-export const hasExited = (server: ServerProcess): boolean => server.child.exitCode !== null || server.child.signalCode !== null;
+export const hasExited = (server: ServerProcess): boolean => exited(server.child);
 
 export const kill9 = async (server: ServerProcess): Promise<void> => {
   process.kill(server.pid, 'SIGKILL');
