@@ -1,8 +1,7 @@
-import { createSourceEventStream, execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { maskError } from 'graphql-yoga';
+import { createSourceEventStream, execute as graphqlExecute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { ErrorCode } from '../errors/index.js';
+import { applyErrorPolicy } from '../errors/graphql-errors.js';
 import { attachLiveSink, whenIdle, type LiveSink } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
@@ -55,27 +54,6 @@ const sharedIdentity = (item: unknown): object | undefined => {
   return (item as { kind?: unknown }).kind === 'error' ? undefined : item;
 };
 
-// yoga's maskError is typed to return Error; given a GraphQLError it returns a GraphQLError. The flag is
-// yoga's (config.exposeInternals), always passed: maskError's default would read process.env.NODE_ENV.
-const mask = (error: GraphQLError, exposeInternals: boolean): GraphQLError => maskError(error, 'Unexpected error.', exposeInternals) as GraphQLError;
-
-// Per-event errors from resolvers: ours carry a code and pass; anything else is masked, as yoga does.
-const maskResult = (result: ExecutionResult, exposeInternals: boolean): ExecutionResult =>
-  result.errors
-    ? { ...result, errors: result.errors.map((error) => (typeof error.extensions['code'] === 'string' ? error : mask(error, exposeInternals))) }
-    : result;
-
-const codeRequestErrors = (result: ExecutionResult, exposeInternals: boolean): ExecutionResult => ({
-  ...result,
-  errors: result.errors?.map((error) => {
-    if (typeof error.extensions['code'] === 'string') return error;
-    const original = error.originalError;
-    // A resolver's unexpected failure is masked; anything else here is GraphQL rejecting the variables.
-    if (original && !(original instanceof GraphQLError)) return mask(error, exposeInternals);
-    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: ErrorCode.BadUserInput } });
-  }),
-});
-
 /** Told when a subscription starts and ends, and of each frame it writes (metrics): a plain count per frame. */
 export interface SubscriptionMeter {
   opened(field: string): void;
@@ -100,7 +78,7 @@ export interface DirectSubscription {
 
 export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
   const source = await createSourceEventStream(subscription.args);
-  if (!isAsyncIterable(source)) return codeRequestErrors(source, subscription.exposeInternals);
+  if (!isAsyncIterable(source)) return applyErrorPolicy(source, subscription.exposeInternals);
   return new DirectStream(source[Symbol.asyncIterator](), subscription);
 };
 
@@ -209,7 +187,7 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream {
   }
 
   private serialize(item: unknown, result: ExecutionResult): Buffer {
-    const masked = maskResult(result, this.subscription.exposeInternals);
+    const masked = applyErrorPolicy(result, this.subscription.exposeInternals);
     const payload = Buffer.from(JSON.stringify(masked));
     const identity = sharedIdentity(item);
     // Only clean results are shared; an error may depend on who asked.

@@ -1,4 +1,4 @@
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { SlowConsumerEvent } from './slow-consumer.js';
@@ -27,6 +27,7 @@ import { createSseEvents } from './plugins/use-sse-events.js';
 import { createGraphiql } from './graphiql.js';
 
 import { GRAPHQL_PATH } from '../protocol/index.js';
+import { maskUnexpected } from '../errors/graphql-errors.js';
 
 export { GRAPHQL_PATH };
 
@@ -77,7 +78,7 @@ export const createRoomcastYoga = ({ config, schema, logger, clock, context, isR
     // Thrown RoomcastErrors pass with their code; anything else becomes INTERNAL_SERVER_ERROR, with the
     // original error attached only when internals may be shown (development on a loopback HOST). The
     // flag is always passed: yoga's own default would read process.env.NODE_ENV.
-    maskedErrors: { isDev: exposeInternals, maskError: (error, message) => maskError(error, message, exposeInternals) },
+    maskedErrors: { isDev: exposeInternals, maskError: (error, message) => maskUnexpected(error, message, exposeInternals) },
     // graphiql.ts: subscriptions over SSE, the schema in the page, a token ready in development.
     renderGraphiQL: graphiql.render,
     graphiql: graphiql.options,
