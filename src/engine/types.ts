@@ -58,6 +58,11 @@ export interface AppendResult {
   readonly message: MessageRecord;
   /** False when `clientId` matched an earlier message of the same author: nothing new was stored. */
   readonly created: boolean;
+  /**
+   * Webhook deliveries this append queued (one per endpoint subscribed to the room; 0 when nothing new
+   * was stored): the delivery worker is woken only when there is something for it.
+   */
+  readonly webhookDeliveries: number;
 }
 
 export interface MessageAddedEvent {

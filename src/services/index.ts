@@ -107,7 +107,7 @@ export const createServices = ({
   return {
     users: createUserDirectory(engine),
     rooms,
-    messages: createMessageService({ engine, rooms, cursors, clock, limits, writes, onCreated: () => deliveries.poke() }),
+    messages: createMessageService({ engine, rooms, cursors, clock, limits, writes, onWebhookDeliveries: () => deliveries.poke() }),
     roomEvents,
     timers,
     timerEvents: {

@@ -55,17 +55,17 @@ export interface MessageServiceDeps {
   clock: Clock;
   limits: { maxPageSize: number; defaultPageSize: number; historyRetentionMs?: number | undefined };
   writes: WriteLimits;
-  /** After a new message is stored (its webhook deliveries were queued with it): wakes the delivery worker. */
-  onCreated?: (message: MessageRecord) => void;
+  /** After a new message is stored with webhook deliveries (queued in the same step): wakes the delivery worker. */
+  onWebhookDeliveries?: (message: MessageRecord) => void;
 }
 
-export const createMessageService = ({ engine, rooms, cursors, clock, limits, writes, onCreated }: MessageServiceDeps): MessageService => ({
+export const createMessageService = ({ engine, rooms, cursors, clock, limits, writes, onWebhookDeliveries }: MessageServiceDeps): MessageService => ({
   async send(author, rawInput) {
     // Spent before anything else, so a refused write stores and publishes nothing.
     await writes.spend('messages', author.userId);
     const input = zodToBadInput(SendMessageInput, rawInput);
     await rooms.requireVisible(author.userId, input.roomId);
-    const { message, created } = await engine.messages.append({
+    const { message, webhookDeliveries } = await engine.messages.append({
       roomId: input.roomId,
       authorId: author.userId,
       authorName: author.name,
@@ -76,7 +76,8 @@ export const createMessageService = ({ engine, rooms, cursors, clock, limits, wr
     // Published after the commit, so a subscriber can always read back what it was told about. A retry
     // with the same clientId publishes again: if the first publish was lost (the process died, the bus
     // was down), the retry repairs it, and subscribers drop the repeat by its seq.
-    if (created) onCreated?.(message);
+    // Only then: a claim is a database round trip, and most rooms have no webhooks.
+    if (webhookDeliveries > 0) onWebhookDeliveries?.(message);
     await engine.bus.publish(message.roomId, { kind: 'message', message });
     return message;
   },

@@ -13,9 +13,9 @@ interface RoomLog {
 
 /**
  * The memory message store: per room an array by seq. Knows rooms only through `roomExists`; `onCreated`
- * runs inside the append's atomic step (the webhook outbox).
+ * runs inside the append's atomic step (the webhook outbox) and answers how many deliveries it queued.
  */
-export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean, onCreated: (message: MessageRecord) => void = () => undefined): MessageStore => {
+export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean, onCreated: (message: MessageRecord) => number = () => 0): MessageStore => {
   const logs = new Map<string, RoomLog>();
   const logOf = (roomId: string): RoomLog => {
     let log = logs.get(roomId);
@@ -34,7 +34,7 @@ export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean
       const byAuthor = input.clientId === null ? undefined : log.byClientId.get(input.authorId);
       const earlierSeq = input.clientId === null ? undefined : byAuthor?.get(input.clientId);
       const earlier = earlierSeq === undefined ? undefined : at(log, earlierSeq);
-      if (earlier) return { message: earlier, created: false };
+      if (earlier) return { message: earlier, created: false, webhookDeliveries: 0 };
       const seq = log.head + 1;
       const message: MessageRecord = Object.freeze({ ...input, seq, id: messageIdOf(input.roomId, seq) });
       log.messages.push(message);
@@ -44,8 +44,8 @@ export const createMemoryMessageStore = (roomExists: (roomId: string) => boolean
         clientIds.set(input.clientId, seq);
         log.byClientId.set(input.authorId, clientIds);
       }
-      onCreated(message);
-      return { message, created: true };
+      const webhookDeliveries = onCreated(message);
+      return { message, created: true, webhookDeliveries };
     },
     async head(roomId) {
       return logs.get(roomId)?.head ?? 0;

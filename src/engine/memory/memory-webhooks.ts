@@ -8,8 +8,11 @@ interface Delivery {
 }
 
 export interface MemoryWebhookStore extends WebhookStore {
-  /** Called synchronously by the message store's append, so that deliveries are queued in seq order. */
-  queue(message: MessageRecord): void;
+  /**
+   * Called synchronously by the message store's append, so that deliveries are queued in seq order;
+   * answers how many it queued.
+   */
+  queue(message: MessageRecord): number;
 }
 
 /**
@@ -41,7 +44,8 @@ export const createMemoryWebhookStore = (): MemoryWebhookStore => {
 
   return {
     queue(message) {
-      for (const endpointId of byRoom.get(message.roomId) ?? []) {
+      const endpointIds = byRoom.get(message.roomId) ?? new Set<string>();
+      for (const endpointId of endpointIds) {
         const key = compositeKey(endpointId, message.roomId);
         const queue = queues.get(key) ?? [];
         queues.set(key, queue);
@@ -62,6 +66,7 @@ export const createMemoryWebhookStore = (): MemoryWebhookStore => {
         queue.push(delivery);
         byId.set(delivery.record.id, delivery);
       }
+      return endpointIds.size;
     },
     async createEndpoint(endpoint) {
       endpoints.set(endpoint.id, endpoint);

@@ -48,10 +48,11 @@ export const appendSql = `WITH existing AS (
                    INSERT INTO webhook_deliveries (id, endpoint_id, room_id, seq, created_at)
                    SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.endpoint_id, inserted.room_id, inserted.seq, $6
                      FROM inserted JOIN webhook_subscriptions s ON s.room_id = inserted.room_id
+                   RETURNING 1
                  )
-                 SELECT true AS created, * FROM inserted
+                 SELECT true AS created, (SELECT count(*) FROM queued)::int AS webhook_deliveries, * FROM inserted
                  UNION ALL
-                 SELECT false AS created, * FROM existing`;
+                 SELECT false AS created, 0 AS webhook_deliveries, * FROM existing`;
 
 /** $1 room, $2 fromSeq, $3 toSeq. */
 export const rangeSql = `SELECT ${messageColumns} FROM messages
@@ -59,6 +60,8 @@ export const rangeSql = `SELECT ${messageColumns} FROM messages
                   AND seq >= GREATEST($2::bigint, (SELECT pruned_through + 1 FROM rooms WHERE id = $1))
                   AND seq <= $3
                 ORDER BY seq`;
+
+type AppendRow = MessageRow & { created: boolean; webhook_deliveries: number };
 
 const UNIQUE_VIOLATION = '23505';
 const isDuplicateClientId = (error: unknown): boolean =>
@@ -84,9 +87,9 @@ export const createPostgresMessageStore = (db: Queryable): MessageStore => {
       // One statement, so one transaction, one round trip: an earlier message with this clientId wins;
       // otherwise the room row's UPDATE takes the next seq and holds the row lock until commit, so appends
       // to a room commit in seq order, on every instance, and a failed insert gives its seq back.
-      let rows: (MessageRow & { created: boolean })[];
+      let rows: (AppendRow)[];
       try {
-        ({ rows } = await db.query<MessageRow & { created: boolean }>({
+        ({ rows } = await db.query<AppendRow>({
           name: 'roomcast-messages-append',
           text: appendSql,
           values: [message.roomId, message.authorId, message.authorName, message.clientId, message.body, message.createdAt],
@@ -97,11 +100,11 @@ export const createPostgresMessageStore = (db: Queryable): MessageStore => {
         if (!isDuplicateClientId(error)) throw error;
         const winner = await findByClientId(message);
         if (!winner) throw error;
-        return { message: winner, created: false };
+        return { message: winner, created: false, webhookDeliveries: 0 };
       }
       const row = rows[0];
       if (!row) throw notFound('Room');
-      return { message: toMessage(row), created: row.created };
+      return { message: toMessage(row), created: row.created, webhookDeliveries: row.webhook_deliveries };
     },
 
     async head(roomId) {
