@@ -171,6 +171,7 @@ const page = [
   '| `npm run bench:webhooks` | webhook deliveries per second | `bench/results/webhooks.json` |',
   '| `npm run bench:history-cache` | 304s against full pages of the same history page | `bench/results/history-cache.json` |',
   '| `npx tsx bench/postgres-driver.ts` | `pg` against `postgres` on the store\'s statements (see [postgres.md](postgres.md)) | prints |',
+  '| `npm run bench:round-trips` | Redis commands and PostgreSQL statements per published message (PostgreSQL + Redis, one subscriber), by name | prints |',
   '| `npm run bench:report` | this page, from the files above | `docs/benchmarks.md` |',
   '',
   ...sections.flatMap((text) => [text, '']),
