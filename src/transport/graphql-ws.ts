@@ -103,7 +103,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     maxPayloadDepth: limits.maxVariablesDepth,
   });
   const operations = createSocketOperations();
-  const lifecycle = createConnectionLifecycle({ ...deps });
+  const lifecycle = createConnectionLifecycle({ verifier: deps.verifier, clock, logger, connectionSlots: deps.connectionSlots, metrics });
   const router = createOperationRouter({
     yoga: deps.yoga,
     context: deps.context,
