@@ -26,6 +26,7 @@ export const testFiles = [
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
   'test/unit/library-internals.test.ts',
+  'test/unit/ws-drain.test.ts',
   'test/unit/webhooks.test.ts',
   'test/unit/freshness.test.ts',
   'test/unit/memory-store-scale.test.ts',

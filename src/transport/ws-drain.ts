@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import { settlesBy } from '../lib/deadline.js';
 import { CloseCode } from '../protocol/index.js';
-import { afterCompleteWritten } from './internals/graphql-ws-internals.js';
+import { MessageType, parseMessage } from 'graphql-ws';
+import { MAX_OPERATION_ID_LENGTH } from './client-message-guard.js';
 
 /** The close code a server sends when it goes away (RFC 6455): clients reconnect, to another instance. */
 export const GOING_AWAY = CloseCode.GoingAway;
@@ -13,33 +14,53 @@ export const GOING_AWAY = CloseCode.GoingAway;
  */
 export interface SocketOperations {
   begin(socket: WebSocket, id: string): void;
-  /** From graphql-ws `onComplete`, which it awaits just before writing `complete`. */
+  /** A frame graphql-ws has handed to the socket (socket-adapter.ts): a running operation's `complete` ends it. */
+  sent(socket: WebSocket, frame: string): void;
+  /** From graphql-ws `onComplete` when no `complete` follows (the client completed the operation itself). */
   end(socket: WebSocket, id: string): void;
   /** Resolves once the socket runs none and its last `complete` is written, or once it has closed. */
   settled(socket: WebSocket): Promise<void>;
 }
 
+// A `complete` frame is `{"id":…,"type":"complete"}`, its id at most MAX_OPERATION_ID_LENGTH characters
+// (each escaped in at most 6): longer frames (results) are not parsed to look for one.
+const MAX_COMPLETE_FRAME_LENGTH = 64 + 6 * MAX_OPERATION_ID_LENGTH;
+
+const completedId = (frame: string): string | undefined => {
+  if (frame.length > MAX_COMPLETE_FRAME_LENGTH || !frame.includes(MessageType.Complete)) return undefined;
+  try {
+    const message = parseMessage(frame);
+    return message.type === MessageType.Complete ? message.id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export const createSocketOperations = (): SocketOperations => {
   const running = new WeakMap<WebSocket, Set<string>>();
   const waiters = new WeakMap<WebSocket, (() => void)[]>();
+  const end = (socket: WebSocket, id: string): void => {
+    const ids = running.get(socket);
+    if (!ids?.delete(id) || ids.size > 0) return;
+    running.delete(socket);
+    // The last `complete` has been handed to ws, which writes frames in order: closing the socket now
+    // cannot overtake it.
+    const wake = waiters.get(socket) ?? [];
+    waiters.delete(socket);
+    for (const resolve of wake) resolve();
+  };
   return {
     begin(socket, id) {
       let ids = running.get(socket);
       if (!ids) running.set(socket, (ids = new Set()));
       ids.add(id);
     },
-    end(socket, id) {
-      const ids = running.get(socket);
-      if (!ids?.delete(id) || ids.size > 0) return;
-      running.delete(socket);
-      // Waiters are woken once the `complete` is written, so that closing the socket never overtakes it.
-      afterCompleteWritten(() => {
-        if (running.has(socket)) return;
-        const wake = waiters.get(socket) ?? [];
-        waiters.delete(socket);
-        for (const resolve of wake) resolve();
-      });
+    sent(socket, frame) {
+      if (!running.has(socket)) return;
+      const id = completedId(frame);
+      if (id !== undefined) end(socket, id);
     },
+    end,
     settled(socket) {
       if (!running.has(socket) || socket.readyState !== socket.OPEN) return Promise.resolve();
       return new Promise((resolve) => {

@@ -3,7 +3,6 @@
  * function says what it assumes; test/unit/library-internals.test.ts fails when an assumption stops
  * holding, so a ws upgrade is checked there first (docs/architecture.md "Library internals we rely on").
  */
-import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket, type ServerOptions } from 'ws';
 
@@ -39,12 +38,6 @@ export const hookedSocketClass = (hooks: SocketHooks) =>
   };
 
 /**
- * The TCP socket ws writes a connection's frames to: the upgrade request's socket, which ws adopts
- * (`setSocket`) rather than wrapping. Assumed identical to ws's private `_socket`.
- */
-export const transportOf = (upgradeRequest: IncomingMessage): Socket => upgradeRequest.socket;
-
-/**
  * True when frames built outside ws (text-frames.ts) may be written to `socket`'s transport: no extension
  * was negotiated, so ws's sender frames nothing differently and holds nothing back.
  */
@@ -68,20 +61,3 @@ export const withCloseTimeout = <T extends ServerOptions>(options: T, closeTimeo
   ...options,
   closeTimeout: closeTimeoutMs,
 });
-
-/**
- * Creates a ws `WebSocketServer` on `server` without the listener ws adds (`addListeners` in
- * websocket-server.js) to re-emit the HTTP server's 'error' events on itself. graphql-ws answers any such
- * event by printing "Internal error emitted on the WebSocket server. Please check your implementation."
- * and closing every socket with 4500; the HTTP server's errors (a port in use at listen) belong to whoever
- * listens (App.listen). The listener is found as the one `create` added.
- */
-export const withoutServerErrorForwarding = <T>(server: Server, create: () => T): T => {
-  const before = new Set(server.listeners('error'));
-  const created = create();
-  for (const listener of server.listeners('error')) {
-    // Listeners are untyped functions in node's typings; these are the ones `create` just added.
-    if (!before.has(listener)) server.off('error', listener as (...args: unknown[]) => void);
-  }
-  return created;
-};
