@@ -219,8 +219,9 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     this.signal();
   }
 
-  // A live message keeps the bus's event object, which every subscriber of the room shares (payloads are
-  // computed once per event object); a message read from the log gets a wrapper of its own.
+  // A live message keeps the bus's event object, which every subscriber of the room shares (a consumer
+  // pulling it from its queue may reuse the payload its broadcast group made of that object); a message
+  // read from the log gets a wrapper of its own.
   private deliverMessage(message: MessageRecord, liveEvent?: MessageAddedEvent): void {
     if (message.seq < this.nextSeq) return;
     if (message.seq > this.nextSeq) {
