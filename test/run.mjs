@@ -25,6 +25,7 @@ export const testFiles = [
   'test/unit/room-visibility-cache.test.ts',
   'test/unit/client-message-guard.test.ts',
   'test/unit/text-frames.test.ts',
+  'test/unit/broadcast-groups.test.ts',
   'test/unit/library-internals.test.ts',
   'test/unit/ws-drain.test.ts',
   'test/unit/webhooks.test.ts',

@@ -11,14 +11,21 @@ export interface OperationInfo {
   readonly name: string | undefined;
   /** The first root field (`messageAdded`): what a subscription subscribes to. */
   readonly field: string | undefined;
+  /**
+   * The variable the first root field's `after` argument takes (`$after`, `$a` …), when it takes one: it
+   * only shapes a subscription's replay, never the payload of a live event.
+   */
+  readonly cursorVariable: string | undefined;
 }
 
 const describe = (document: DocumentNode, operationName: string | null | undefined): OperationInfo => {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return { type: 'unknown', name: undefined, field: undefined };
+  if (!operation) return { type: 'unknown', name: undefined, field: undefined, cursorVariable: undefined };
   const first = operation.selectionSet.selections[0];
   const field = first?.kind === Kind.FIELD ? first.name.value : undefined;
-  return { type: operation.operation, name: operation.name?.value ?? field, field };
+  const after = first?.kind === Kind.FIELD ? first.arguments?.find((argument) => argument.name.value === 'after')?.value : undefined;
+  const cursorVariable = after?.kind === Kind.VARIABLE ? after.name.value : undefined;
+  return { type: operation.operation, name: operation.name?.value ?? field, field, cursorVariable };
 };
 
 // Every operation is described by the request log, the operation metrics and graphql-ws: yoga's parser

@@ -12,23 +12,33 @@ export type PublicEventKind = PublicRoomEvent['kind'];
 export type StreamItem = PublicRoomEvent | { kind: 'error'; error: RoomcastError };
 
 /**
- * A consumer that can take a live item synchronously (write it to a socket at once); it answers false
- * when it cannot, and the item then takes the ordinary queued path.
+ * A consumer that can take a live item synchronously; it answers false when it cannot, and the item then
+ * takes the ordinary queued path. Taking an item means owning its delivery from then on, in order: the
+ * broadcast groups of the transport take it here and write it once the bus listener has returned.
  */
 export type LiveSink = (item: PublicRoomEvent) => boolean;
 
-/** Streams from `openRoomStream` accept a live sink under this key. */
-export const attachLiveSink = Symbol('attachLiveSink');
-
 /**
- * Streams from `openRoomStream` answer, under this key, a promise that resolves once every event they had
- * received by then has been taken by their consumer: the next time the consumer waits on an empty stream
- * (or at once if it is waiting now, or the stream has ended). Shutdown uses it to let published messages
- * reach the socket before it closes.
+ * What a room stream (and any stream that wraps one) offers a consumer that writes to a socket itself.
  */
-export const whenIdle = Symbol('whenIdle');
+export interface LiveSource {
+  /** Live items this stream can deliver in order go to `sink` first; what it refuses is queued. */
+  attachLive(sink: LiveSink): void;
+  /**
+   * Resolves once every event the stream had received by then has been taken by its consumer: the next
+   * time the consumer waits on an empty stream (or at once if it is waiting now, or the stream has
+   * ended). Shutdown uses it to let published messages reach the socket before it closes.
+   */
+  whenIdle(): Promise<void>;
+}
 
-export type RoomStream = AsyncIterableIterator<StreamItem> & { [attachLiveSink](sink: LiveSink): void; [whenIdle](): Promise<void> };
+export const isLiveSource = (value: unknown): value is LiveSource =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Partial<LiveSource>).attachLive === 'function' &&
+  typeof (value as Partial<LiveSource>).whenIdle === 'function';
+
+export type RoomStream = AsyncIterableIterator<StreamItem> & LiveSource;
 
 export interface RoomStreamOptions {
   engine: Pick<Engine, 'bus' | 'messages'>;
@@ -118,13 +128,13 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     }
   }
 
-  [attachLiveSink](sink: LiveSink): void {
+  attachLive(sink: LiveSink): void {
     this.sink = sink;
   }
 
   // The consumer parks on next() only with nothing ready, queued or left to catch up: whatever arrived
   // earlier has been handed over (and, for a direct subscription, written), or taken by the live sink.
-  [whenIdle](): Promise<void> {
+  whenIdle(): Promise<void> {
     if (this.done || this.wake) return Promise.resolve();
     return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
   }
@@ -209,8 +219,9 @@ class LiveRoomStream extends ClosingIterator<StreamItem> implements RoomStream {
     this.signal();
   }
 
-  // A live message keeps the bus's event object, which every subscriber of the room shares (payloads are
-  // computed once per event object); a message read from the log gets a wrapper of its own.
+  // A live message keeps the bus's event object, which every subscriber of the room shares (a consumer
+  // pulling it from its queue may reuse the payload its broadcast group made of that object); a message
+  // read from the log gets a wrapper of its own.
   private deliverMessage(message: MessageRecord, liveEvent?: MessageAddedEvent): void {
     if (message.seq < this.nextSeq) return;
     if (message.seq > this.nextSeq) {

@@ -1,34 +1,33 @@
-import { createSourceEventStream, execute as graphqlExecute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { applyErrorPolicy } from '../errors/graphql-errors.js';
-import { attachLiveSink, whenIdle, type LiveSink } from '../services/room-stream.js';
+import { isLiveSource, type LiveSource } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
+import { createBroadcastGroups, type BroadcastGroup, type BroadcastGroups, type BroadcastMember, type Rendered } from './broadcast/broadcast-groups.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 import type { FrameWriter } from './server-socket.js';
 import { textFrame } from './text-frames.js';
 import { takesRawFrames } from './internals/ws-internals.js';
 
 /**
- * Subscriptions delivered straight to the socket, with the selection executed and serialized once per
- * event for every subscriber that shares the document and variables, and framed without going through
+ * Subscriptions delivered straight to the socket, each a member of a broadcast group (subscribers with
+ * the same document and variables: broadcast/broadcast-groups.ts), and framed without going through
  * ws's send (text-frames.ts).
  *
  * Stock graphql-ws executes the selection, stringifies the result and writes the socket once per
  * subscriber per event; in a busy room that GraphQL work dominates. Here each subscriber still pulls
- * from its own room stream (which owns replay, gaps, ordering and access), but the payload of a live
- * event is computed by the first subscriber of a group and reused by the rest; per subscriber only the
- * envelope with its operation id is added. The iterator handed to graphql-ws never yields: it ends when
- * the stream ends, and graphql-ws then sends `complete`, after every frame written here.
+ * from its own room stream (which owns replay, gaps, ordering and access), but a live event its stream
+ * finds in order goes to its group, which executes and encodes it once and writes it to every member
+ * that took it; per subscriber only the envelope with its operation id is added. The iterator handed to
+ * graphql-ws never yields: it ends when the stream ends, and graphql-ws then sends `complete`, after
+ * every frame written here.
  */
 
 // graphql-js executes a subscription document's selection like a query when given the event as root
 // value (as its own subscribe does per event). yoga's enveloped execute would start a new subscription.
 const execute = (args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> => graphqlExecute(args);
-
-/** Payloads (UTF-8, ready to frame) by event object (shared by every local subscriber of a room) and then by group. */
-const payloadCache = new WeakMap<object, Map<string, Buffer>>();
 
 const FRAME_END = Buffer.from('}');
 
@@ -46,13 +45,14 @@ const ownedBytes = (text: string): Buffer => {
 const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
   takesRawFrames(socket) && 'writeFrame' in socket ? (socket as WebSocket & FrameWriter) : undefined;
 
-// Live events reach every local subscriber of a room as one object, which lives only as long as the
-// event is being delivered: keyed by it, the cache holds each payload for exactly that long (a stored
-// message record would keep its payloads for the life of the log).
-const sharedIdentity = (item: unknown): object | undefined => {
-  if (typeof item !== 'object' || item === null) return undefined;
-  return (item as { kind?: unknown }).kind === 'error' ? undefined : item;
-};
+// Stream error items are objects too, but never reach a group: only live events do.
+const isEvent = (item: unknown): item is object => typeof item === 'object' && item !== null && (item as { kind?: unknown }).kind !== 'error';
+
+// Execution reports resolver failures as errors in its result; anything thrown past it (a bug) is made
+// one too, so that a group's drain never throws.
+const failure = (error: unknown): ExecutionResult => ({
+  errors: [error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined })],
+});
 
 /** Told when a subscription starts and ends, and of each frame it writes (metrics): a plain count per frame. */
 export interface SubscriptionMeter {
@@ -74,16 +74,25 @@ export interface DirectSubscription {
   groupKey: string;
   /** Unexpected errors carry their original error and stack (config.exposeInternals, as yoga's masking). */
   exposeInternals: boolean;
+  /** The registry this subscription's group is in; by default one per `meter` (that is, per server). */
+  groups?: BroadcastGroups;
 }
 
 export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
   const source = await createSourceEventStream(subscription.args);
   if (!isAsyncIterable(source)) return applyErrorPolicy(source, subscription.exposeInternals);
-  return new DirectStream(source[Symbol.asyncIterator](), subscription);
+  const groups = subscription.groups ?? groupsOf(subscription.meter);
+  return new DirectStream(source[Symbol.asyncIterator](), subscription, groups);
 };
 
-type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
-type IdleTarget = Partial<Record<typeof whenIdle, () => Promise<void>>>;
+// Without a registry given, one per graphql-ws server, found by the meter it hands every subscription: a
+// group must never span two servers (two apps in one process execute against different contexts).
+const registries = new WeakMap<SubscriptionMeter, BroadcastGroups>();
+const groupsOf = (meter: SubscriptionMeter): BroadcastGroups => {
+  let groups = registries.get(meter);
+  if (!groups) registries.set(meter, (groups = createBroadcastGroups()));
+  return groups;
+};
 
 /** What shutdown waits on before it closes a socket (graphql-ws holds each as a subscription of the socket). */
 export interface SettlingStream {
@@ -94,37 +103,45 @@ export const isSettlingStream = (value: unknown): value is SettlingStream =>
   value instanceof DirectStream;
 
 /**
- * One subscription's delivery, as the iterator graphql-ws holds. A class rather than a closure per step:
- * every subscriber holds one, and methods on the prototype cost nothing per subscriber where closures
- * cost a function object each (about 700 bytes per subscription in a heap snapshot).
+ * One subscription's delivery, as the iterator graphql-ws holds, and its membership of a broadcast group.
+ * A class rather than a closure per step: every subscriber holds one, and methods on the prototype cost
+ * nothing per subscriber where closures cost a function object each (about 700 bytes per subscription in
+ * a heap snapshot).
  */
-class DirectStream extends ClosingIterator<never> implements SettlingStream {
+class DirectStream extends ClosingIterator<never> implements SettlingStream, BroadcastMember {
   private finished = false;
   private readonly prefix: Buffer;
   private readonly writer: FrameWriter | undefined;
   private readonly frames: { count: number };
+  private readonly live: LiveSource | undefined;
+  private readonly group: BroadcastGroup;
 
   constructor(
     private readonly events: AsyncIterator<unknown>,
     private readonly subscription: DirectSubscription,
+    groups: BroadcastGroups,
   ) {
     super();
     this.prefix = ownedBytes(`{"id":${JSON.stringify(subscription.operationId)},"type":"next","payload":`);
     this.writer = frameWriterOf(subscription.socket);
     this.frames = subscription.meter.frames;
+    this.group = groups.join(subscription.groupKey, this);
     subscription.meter.opened(subscription.field);
-    // Room streams (and the timer and key streams over them) accept a live sink; other sources are pulled.
-    (events as LiveSinkTarget)[attachLiveSink]?.call(events, (item) => this.deliverLive(item));
+    // Room streams (and the timer and key streams over them) hand in-order live events to the group;
+    // other sources are pulled.
+    this.live = isLiveSource(events) ? events : undefined;
+    this.live?.attachLive((item) => this.takeLive(item));
   }
 
   /**
    * Resolves once every event the room stream had received by now has been written to the socket: the
-   * room stream is idle only when this stream waits on it again, after writing what it took. Sources
-   * that cannot tell count as settled.
+   * room stream is idle only when this stream waits on it again, after writing what it took, and what it
+   * handed to the group is written when the group drains. Sources that cannot tell count as settled.
    */
-  settled(): Promise<void> {
-    if (this.finished) return Promise.resolve();
-    return (this.events as IdleTarget)[whenIdle]?.call(this.events) ?? Promise.resolve();
+  async settled(): Promise<void> {
+    if (this.finished) return;
+    await this.live?.whenIdle();
+    await this.group.whenWritten();
   }
 
   /** Never yields: frames are written here, and the iterator ends when the stream does. */
@@ -139,29 +156,36 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream {
     return { done: true, value: undefined };
   }
 
-  /**
-   * A live item, synchronously: from the cache, or executed now when every resolver on the way is
-   * synchronous (as ours are); otherwise false, and the stream queues the item for `drive`.
-   */
-  private deliverLive(item: unknown): boolean {
+  // Called inside the bus's listener: only enqueues. The group writes it once the listener has returned.
+  private takeLive(item: object): boolean {
     if (this.finished) return false;
-    let payload = this.cachedPayload(item);
-    if (payload === undefined) {
-      const result = execute({ ...this.subscription.args, rootValue: item });
-      if (result instanceof Promise) return false;
-      payload = this.serialize(item, result);
-    }
-    this.send(payload);
+    this.group.take(this, item);
     return true;
   }
 
+  render(event: object): Rendered | Promise<Rendered> {
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = execute({ ...this.subscription.args, rootValue: event });
+    } catch (error) {
+      result = failure(error);
+    }
+    return result instanceof Promise ? result.then((settled) => this.encode(settled), (error: unknown) => this.encode(failure(error))) : this.encode(result);
+  }
+
+  deliver(payload: Buffer): void {
+    if (!this.finished) this.send(payload);
+  }
+
   // Queued events (a replay, a burst the live path could not take) are written back to back, coalesced,
-  // and at the reader's pace.
+  // and at the reader's pace, after whatever this subscriber handed its group earlier.
   private async drive(): Promise<void> {
     const { events } = this;
     const { socket, transport } = this.subscription;
     for (let next = await events.next(); !next.done && !this.finished; next = await events.next()) {
       const payload = await this.payloadFor(next.value);
+      const written = this.group.whenWritten();
+      if (written) await written;
       if (this.finished || socket.readyState !== socket.OPEN) break;
       writeCoalesced(transport, () => this.send(payload));
       await whenFlushed(transport);
@@ -177,31 +201,25 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream {
     else socket.send(Buffer.concat([this.prefix, payload, FRAME_END]), { binary: false });
   }
 
+  // A queued live event its group has just executed for the others is not executed again.
   private async payloadFor(item: unknown): Promise<Buffer> {
-    return this.cachedPayload(item) ?? this.serialize(item, await execute({ ...this.subscription.args, rootValue: item }));
+    const shared = isEvent(item) ? this.group.recent(item) : undefined;
+    if (shared) return shared;
+    return (await this.render(item as object)).payload;
   }
 
-  private cachedPayload(item: unknown): Buffer | undefined {
-    const identity = sharedIdentity(item);
-    return identity ? payloadCache.get(identity)?.get(this.subscription.groupKey) : undefined;
-  }
-
-  private serialize(item: unknown, result: ExecutionResult): Buffer {
+  private encode(result: ExecutionResult): Rendered {
     const masked = applyErrorPolicy(result, this.subscription.exposeInternals);
-    const payload = Buffer.from(JSON.stringify(masked));
-    const identity = sharedIdentity(item);
     // Only clean results are shared; an error may depend on who asked.
-    if (identity && !masked.errors) {
-      let byGroup = payloadCache.get(identity);
-      if (!byGroup) payloadCache.set(identity, (byGroup = new Map()));
-      byGroup.set(this.subscription.groupKey, payload);
-    }
-    return payload;
+    return { payload: Buffer.from(JSON.stringify(masked)), shareable: !masked.errors };
   }
 
   // Idempotent: graphql-ws may return() while next() is still finishing.
   protected async close(): Promise<void> {
-    if (!this.finished) this.subscription.meter.closed(this.subscription.field);
+    if (!this.finished) {
+      this.subscription.meter.closed(this.subscription.field);
+      this.group.leave(this);
+    }
     this.finished = true;
     await this.events.return?.();
   }

@@ -7,7 +7,7 @@ import { createManualClock } from '../../src/lib/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createServices } from '../../src/services/index.js';
 import type { TimerStreamItem } from '../../src/services/timers/timer-stream.js';
-import { attachLiveSink, type LiveSink, type PublicRoomEvent } from '../../src/services/room-stream.js';
+import { isLiveSource, type PublicRoomEvent } from '../../src/services/room-stream.js';
 import { stateEvent } from '../../src/services/timers/timer-service.js';
 
 const alice = { userId: 'alice', name: 'Alice' };
@@ -84,9 +84,8 @@ describe('timers', () => {
     const stream = await services.timerEvents.open(holder(bob), timer.id);
     assert.ok(stream);
     const live: PublicRoomEvent[] = [];
-    const sinkTarget = stream as unknown as Record<typeof attachLiveSink, ((sink: LiveSink) => void) | undefined>;
-    assert.equal(typeof sinkTarget[attachLiveSink], 'function', 'a timer stream offers the live path');
-    sinkTarget[attachLiveSink]?.call(stream, (item) => (live.push(item), true));
+    assert.ok(isLiveSource(stream), 'a timer stream offers the live path');
+    stream.attachLive((item) => (live.push(item), true));
     const pulled: TimerStreamItem[] = [];
     let done = false;
     const pumping = (async () => {

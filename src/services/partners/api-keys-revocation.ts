@@ -3,7 +3,7 @@ import type { ApiKeyStore } from '../../engine/types.js';
 import { ErrorCode, RoomcastError } from '../../errors/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { ClosingIterator } from '../../lib/pull-iterator.js';
-import { attachLiveSink, whenIdle, type LiveSink, type StreamItem } from '../room-stream.js';
+import { isLiveSource, type LiveSink, type LiveSource, type StreamItem } from '../room-stream.js';
 
 /** Keys whose state this instance remembers; a forgotten one is read from the store again. */
 const KEYS_REMEMBERED = 10_000;
@@ -68,9 +68,6 @@ export const createKeyRevocations = (deps: { keys: Pick<ApiKeyStore, 'get'>; clo
   };
 };
 
-type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
-type IdleTarget = Partial<Record<typeof whenIdle, () => Promise<void>>>;
-
 const revokedItem = (): StreamItem => ({ kind: 'error', error: new RoomcastError(ErrorCode.Unauthenticated, 'API key was revoked') });
 
 export interface KeyStreamOptions {
@@ -90,7 +87,7 @@ export interface KeyStreamOptions {
  * - within `pollMs` otherwise (another instance revoked it and the bus lost the event).
  * The live fast path stays: the wrapped sink refuses items once the key is known to be revoked here.
  */
-export class KeyStream extends ClosingIterator<StreamItem> {
+export class KeyStream extends ClosingIterator<StreamItem> implements LiveSource {
   private done = false;
   private cancelPoll: (() => void) | undefined;
   private interrupt: (() => void) | undefined;
@@ -105,14 +102,14 @@ export class KeyStream extends ClosingIterator<StreamItem> {
     this.schedulePoll();
   }
 
-  [attachLiveSink](sink: LiveSink): void {
+  attachLive(sink: LiveSink): void {
     const { keyId, revocations } = this.options;
-    (this.inner as LiveSinkTarget)[attachLiveSink]?.call(this.inner, (item) => !revocations.knownRevoked(keyId) && sink(item));
+    if (isLiveSource(this.inner)) this.inner.attachLive((item) => !revocations.knownRevoked(keyId) && sink(item));
   }
 
-  [whenIdle](): Promise<void> {
-    if (this.done) return Promise.resolve();
-    return (this.inner as IdleTarget)[whenIdle]?.call(this.inner) ?? Promise.resolve();
+  whenIdle(): Promise<void> {
+    if (this.done || !isLiveSource(this.inner)) return Promise.resolve();
+    return this.inner.whenIdle();
   }
 
   async next(): Promise<IteratorResult<StreamItem, undefined>> {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Engine, TimerChangedEvent, TimerRecord } from '../../engine/types.js';
-import { attachLiveSink, whenIdle, type LiveSink, type PublicEventKind, type PublicRoomEvent, type StreamItem } from '../room-stream.js';
+import { isLiveSource, type LiveSink, type LiveSource, type PublicEventKind, type PublicRoomEvent, type StreamItem } from '../room-stream.js';
 import { stateEvent } from './timer-service.js';
 import { ClosingIterator } from '../../lib/pull-iterator.js';
 
@@ -8,9 +8,6 @@ export type TimerStreamItem = TimerChangedEvent | Extract<StreamItem, { kind: 'e
 
 export const TIMER_EVENT_KINDS: ReadonlySet<PublicEventKind> = new Set<PublicEventKind>(['timer', 'timer-tick']);
 const isFinal = (timer: TimerRecord) => timer.status === 'FINISHED' || timer.status === 'STOPPED';
-
-type LiveSinkTarget = Partial<Record<typeof attachLiveSink, (sink: LiveSink) => void>>;
-type IdleTarget = Partial<Record<typeof whenIdle, () => Promise<void>>>;
 
 /**
  * `timerTicked`: the timer's current state first, then each of its events, ending after FINISHED or
@@ -41,7 +38,7 @@ export const openTimerStream = async (options: {
  * with no promise per subscriber), under the same version check. A class for the same reason as
  * LiveRoomStream: one per subscriber.
  */
-class TimerStream extends ClosingIterator<TimerStreamItem> {
+class TimerStream extends ClosingIterator<TimerStreamItem> implements LiveSource {
   private first: TimerStreamItem | undefined;
   private shownVersion: number;
   private finished = false;
@@ -55,13 +52,13 @@ class TimerStream extends ClosingIterator<TimerStreamItem> {
     this.shownVersion = first.timer.version;
   }
 
-  [attachLiveSink](sink: LiveSink): void {
-    (this.events as LiveSinkTarget)[attachLiveSink]?.call(this.events, (item) => this.takeLive(item, sink));
+  attachLive(sink: LiveSink): void {
+    if (isLiveSource(this.events)) this.events.attachLive((item) => this.takeLive(item, sink));
   }
 
-  [whenIdle](): Promise<void> {
-    if (this.finished) return Promise.resolve();
-    return (this.events as IdleTarget)[whenIdle]?.call(this.events) ?? Promise.resolve();
+  whenIdle(): Promise<void> {
+    if (this.finished || !isLiveSource(this.events)) return Promise.resolve();
+    return this.events.whenIdle();
   }
 
   // True when the item was written or is one to drop; false sends it down the pull path: before the first

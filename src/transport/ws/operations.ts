@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { OperationResult, SubscribePayload } from 'graphql-ws';
+import { broadcastKey } from '../broadcast/broadcast-groups.js';
 import { ErrorCode } from '../../errors/index.js';
 import { operationInfo } from '../../observability/operation-info.js';
 import type { Context } from '../../resolvers/context.js';
@@ -34,15 +35,6 @@ export interface OperationRouter {
   execute(args: ExecutionArgs): OperationResult;
   subscribe(args: ExecutionArgs): OperationResult;
 }
-
-/**
- * Subscribers whose operations have the same text and the same variables (but for `after`, which only
- * shapes the replay) get byte-identical payloads for an event, so one execution serves them all.
- */
-const groupKeyOf = (payload: SubscribePayload): string => {
-  const { after: _after, ...variables } = payload.variables ?? {};
-  return `${payload.operationName ?? ''}\n${JSON.stringify(variables)}\n${payload.query}`;
-};
 
 // A coded refusal from a parse hook (yoga's OPERATION_RESOLUTION_FAILURE, armor's token limit) keeps its code.
 const parseFailure = (error: unknown): GraphQLError[] => {
@@ -94,7 +86,7 @@ export const createOperationRouter = ({ yoga, context, limits, operations, meter
       // state (its context and plugin instances), so that an idle subscriber stays small.
       const route: Route = {
         kind: 'direct',
-        direct: { socket: connection.socket, transport: connection.transport, operationId: id, groupKey: groupKeyOf(payload), field: info.field ?? 'unknown' },
+        direct: { socket: connection.socket, transport: connection.transport, operationId: id, groupKey: broadcastKey(payload, info.cursorVariable), field: info.field ?? 'unknown' },
       };
       const contextValue = await context({ request: socketRequest, principal, connectionId: connection.id, connection: identity });
       return { ...common, contextValue, rootValue: route };
