@@ -23,6 +23,8 @@ interface LoadConfig {
   subscribers: number;
   ratePerSecond: number;
   durationMs: number;
+  /** The same load, unmeasured, before the measured phase (its deliveries are ignored like the warm-up's). */
+  warmupMs: number;
   subscribeQuery: string;
   /** For graphql targets: a mutation with $roomId and $body. */
   publishQuery: string;
@@ -224,6 +226,14 @@ const publishAtRate = async (durationMs: number, phase: string, roomOf: (index: 
   return { published: index, seconds: (now() - started) / 1_000 };
 };
 
+// After the runner has read RSS: the same load, unmeasured, so that the measured phase sees a warm server.
+await awaitGo();
+if (config.warmupMs > 0) {
+  await publishAtRate(config.warmupMs, 'warm', (i) => config.rooms[i % config.rooms.length] ?? '');
+  // Its last deliveries land before the measured window opens.
+  await sleep(500);
+}
+say({ msg: 'warmed' });
 await awaitGo();
 
 // The measured phase: messages round-robin over rooms at a fixed total rate.

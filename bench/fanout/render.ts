@@ -31,6 +31,8 @@ export interface FanoutRun {
     roomCount: number;
     ratePerSecond: number;
     durationMs: number;
+    /** Absent in runs recorded before the warm-up existed (they had none). */
+    warmupMs?: number;
     publishOver?: 'http' | 'ws';
     silentDurationMs?: number;
   };
@@ -162,7 +164,7 @@ export const renderFanout = (run: FanoutRun): string => {
   const silentSeconds = (parameters.silentDurationMs ?? Math.max(3_000, parameters.durationMs / 2)) / 1000;
   const hasSplit = present.some(([, key]) => rowOf(key).publishAloneMicros !== undefined);
   const lines = [
-    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s, published over ${over}; ${run.machine}.${load}`,
+    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s after ${(parameters.warmupMs ?? 0) / 1000} s of the same load unmeasured, published over ${over}; ${run.machine}.${load}`,
     '',
     '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | server CPU µs per message | RSS KB per idle connection (× raw) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

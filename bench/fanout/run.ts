@@ -44,6 +44,11 @@ const { values } = parseArgs({
     rooms: { type: 'string' },
     rate: { type: 'string' },
     'duration-ms': { type: 'string', default: '8000' },
+    /**
+     * Unmeasured load before the measured phase, the same for every target (0: none): a server that has
+     * run for a while has had its hot paths optimized by V8, and that is the server users run.
+     */
+    'warmup-ms': { type: 'string', default: '10000' },
     targets: { type: 'string', default: ALL_TARGETS },
     'publish-over': { type: 'string', default: 'http' },
     /** Default: 10,000 in the fan-out scenario, none (0) in small-rooms. */
@@ -82,6 +87,7 @@ const ratePerSecond = Number(values.rate ?? scenario.rate);
 const publishOver = values['publish-over'];
 if (publishOver !== 'http' && publishOver !== 'ws') throw new Error('--publish-over is http or ws');
 const durationMs = Number(values['duration-ms']);
+const warmupMs = Number(values['warmup-ms']);
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
@@ -201,7 +207,7 @@ const runLoad = async (options: {
   window?: { open(): Promise<void>; close(): Promise<void> };
 }): Promise<Row> => {
   const rssBefore = rssBytes(options.rssPid);
-  const config = { subscribers, ratePerSecond, durationMs, publishOver, publishWsUrl: options.load['wsUrl'], silentDurationMs, ...options.load };
+  const config = { subscribers, ratePerSecond, durationMs, warmupMs, publishOver, publishWsUrl: options.load['wsUrl'], silentDurationMs, ...options.load };
   const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify(config)], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -214,6 +220,8 @@ const runLoad = async (options: {
   });
   await next(); // subscribed
   const rssAfter = rssBytes(options.rssPid);
+  load.stdin!.write('go\n');
+  await next(); // warmed up
   await options.window?.open();
   const cpuBefore = cpuOf(options.server);
   load.stdin!.write('go\n');
@@ -437,7 +445,7 @@ const run: FanoutRun = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)), cores: availableParallelism() },
   command: process.env['ROOMCAST_BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-  parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, publishOver, silentDurationMs },
+  parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, warmupMs, publishOver, silentDurationMs },
   results,
 };
 const report = renderFanout(run);
