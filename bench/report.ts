@@ -69,7 +69,7 @@ const fanout = read<FanoutRun>('fanout');
 section(
   'Fan-out: 2,000 subscribers, 20 rooms, 100 messages/s',
   'npm run bench',
-  fanoutAbout(fanout, 'The `fanout` scenario: 2,000 graphql-ws (or Socket.IO) subscribers over 20 rooms, 100 messages/s published with one HTTP POST each (`sendMessage` for the GraphQL targets, `POST /publish` for raw and Socket.IO): 10 s of it unmeasured (`--warmup-ms`, every target alike: V8 has then optimized each server's hot path, as in a server that has been running), 8 s measured, then a publish-only phase at the same rate to a room nobody subscribed to. Targets:'),
+  fanoutAbout(fanout, 'The `fanout` scenario: 2,000 graphql-ws (or Socket.IO) subscribers over 20 rooms, 100 messages/s published with one HTTP POST each (`sendMessage` for the GraphQL targets, `POST /publish` for raw and Socket.IO): 10 s of it unmeasured (`--warmup-ms`, every target alike: V8 has then optimized the hot path of each server, as in a server that has been running), 8 s measured, then a publish-only phase at the same rate to a room nobody subscribed to. Targets:'),
   fanout && renderFanout(fanout),
 );
 const smallRooms = read<FanoutRun>('small-rooms');

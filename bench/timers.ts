@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Socket } from 'node:net';
-import type { WebSocket } from 'ws';
+import type { ServerSocket } from '../src/transport/server-socket.js';
 import { parse } from 'graphql';
 import { createMemoryEngine } from '../src/engine/memory/memory-engine.js';
 import { systemClock } from '../src/lib/clock.js';
@@ -36,8 +36,8 @@ const tickMs = Number(values['tick-ms']);
 const spreadMs = tickMs; // starts are spread over one tick so ticks do not all land on one instant
 
 // What subscribeDirect needs of a socket: open, no extensions (frames are built here and written raw).
-const fakeSocket = (onFrame: (frame: Buffer) => void): WebSocket =>
-  ({ readyState: 1, OPEN: 1, extensions: '', writeFrame: (_transport: Socket, frame: Buffer) => onFrame(frame) }) as unknown as WebSocket;
+const fakeSocket = (onFrame: (frame: Buffer) => void): ServerSocket =>
+  ({ readyState: 1, OPEN: 1, extensions: '', writeFrame: (_transport: Socket, frame: Buffer) => onFrame(frame) }) as unknown as ServerSocket;
 // Corked and uncorked per tick by the coalesced writes of the queued path; never full.
 const transport = { cork: () => undefined, uncork: () => undefined, writableLength: 0, writableNeedDrain: false, destroyed: false } as unknown as Socket;
 const meter: SubscriptionMeter = { opened: () => undefined, closed: () => undefined, frames: { count: 0 } };

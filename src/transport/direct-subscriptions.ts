@@ -7,7 +7,7 @@ import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
 import { createBroadcastGroups, type BroadcastGroup, type BroadcastGroups, type BroadcastMember, type Rendered } from './broadcast/broadcast-groups.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
-import type { FrameWriter } from './server-socket.js';
+import type { ServerSocket } from './server-socket.js';
 import { textFrame } from './text-frames.js';
 import { takesRawFrames } from './internals/ws-internals.js';
 
@@ -40,11 +40,6 @@ const ownedBytes = (text: string): Buffer => {
   return bytes;
 };
 
-// The class graphql-ws's sockets are created with (server-socket.ts) writes frames built here. A socket
-// that negotiated an extension (none is offered today) is written through ws's send, which applies it.
-const frameWriterOf = (socket: WebSocket): FrameWriter | undefined =>
-  takesRawFrames(socket) && 'writeFrame' in socket ? (socket as WebSocket & FrameWriter) : undefined;
-
 // Stream error items are objects too, but never reach a group: only live events do.
 const isEvent = (item: unknown): item is object => typeof item === 'object' && item !== null && (item as { kind?: unknown }).kind !== 'error';
 
@@ -66,7 +61,7 @@ export interface DirectSubscription {
   /** The subscribed root field, for the meter. */
   field: string;
   meter: SubscriptionMeter;
-  socket: WebSocket;
+  socket: ServerSocket;
   /** The TCP socket under `socket`: frames written to it in one tick are coalesced. */
   transport: Socket;
   operationId: string;
@@ -111,7 +106,8 @@ export const isSettlingStream = (value: unknown): value is SettlingStream =>
 class DirectStream extends ClosingIterator<never> implements SettlingStream, BroadcastMember {
   private finished = false;
   private readonly prefix: Buffer;
-  private readonly writer: FrameWriter | undefined;
+  /** Frames built here are written beneath ws; a socket that negotiated an extension (none is offered today) through ws, which applies it. */
+  private readonly rawFrames: boolean;
   private readonly frames: { count: number };
   private readonly live: LiveSource | undefined;
   private readonly group: BroadcastGroup;
@@ -123,7 +119,7 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream, Bro
   ) {
     super();
     this.prefix = ownedBytes(`{"id":${JSON.stringify(subscription.operationId)},"type":"next","payload":`);
-    this.writer = frameWriterOf(subscription.socket);
+    this.rawFrames = takesRawFrames(subscription.socket);
     this.frames = subscription.meter.frames;
     this.group = groups.join(subscription.groupKey, this);
     subscription.meter.opened(subscription.field);
@@ -197,8 +193,8 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream, Bro
     const { socket, transport } = this.subscription;
     if (socket.readyState !== socket.OPEN) return;
     this.frames.count += 1;
-    if (this.writer) this.writer.writeFrame(transport, textFrame([this.prefix, payload, FRAME_END]));
-    else socket.send(Buffer.concat([this.prefix, payload, FRAME_END]), { binary: false });
+    if (this.rawFrames) socket.writeFrame(transport, textFrame([this.prefix, payload, FRAME_END]));
+    else socket.sendText(Buffer.concat([this.prefix, payload, FRAME_END]));
   }
 
   // A queued live event its group has just executed for the others is not executed again.

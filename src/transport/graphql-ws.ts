@@ -14,6 +14,7 @@ import { createSocketOperations, drainSockets } from './ws-drain.js';
 import type { UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
+import { refusalOf } from './client-message-guard.js';
 import type { SlowConsumerEvent } from './slow-consumer.js';
 import { WsConnection, type WsContext } from './ws/connection.js';
 import { createConnectionLifecycle } from './ws/lifecycle.js';
@@ -99,8 +100,6 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
       const session = connections.get(socket)?.session;
       if (session) endOperations(session.protocol.subscriptions);
     },
-    onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
-    maxPayloadDepth: limits.maxVariablesDepth,
   });
   const operations = createSocketOperations();
   const lifecycle = createConnectionLifecycle({ verifier: deps.verifier, clock, logger, connectionSlots: deps.connectionSlots, metrics });
@@ -152,6 +151,8 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
         // An operation that throws while being set up (its context) closes the socket with 4500; the close
         // reason is the error's message only when internals may be shown.
         onFault: (error) => logger.error({ err: error, connectionId: connection.id }, 'graphql-ws socket failed'),
+        refusalOf: (text) => refusalOf(text, limits.maxVariablesDepth),
+        onPeerProtocolError: (error) => logger.debug({ err: error }, 'graphql-ws peer broke the WebSocket protocol'),
         exposeInternals,
       });
     },

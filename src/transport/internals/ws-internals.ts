@@ -4,38 +4,7 @@
  * holding, so a ws upgrade is checked there first (docs/architecture.md "Library internals we rely on").
  */
 import type { Socket } from 'node:net';
-import { WebSocket, type ServerOptions } from 'ws';
-
-/** What a socket class made by `hookedSocketClass` does around ws's own `send` and events. */
-export interface SocketHooks {
-  /** Called after every frame handed to ws's `send` (graphql-ws's acks, pongs, results, errors). */
-  afterSend(socket: WebSocket): void;
-  /** Each client text or binary message, before any listener sees it; true: swallowed. */
-  message(socket: WebSocket, data: unknown): boolean;
-  /** Each error ws reports on the socket, before any listener sees it; true: swallowed. */
-  error(socket: WebSocket, error: unknown): boolean;
-}
-
-/**
- * A `WebSocket` subclass (for the server's `WebSocket` option, which is documented) whose `send` and
- * `emit` are overridden. Assumes (ws internals): every frame graphql-ws writes goes through the
- * instance's `send`, and ws delivers each received message and each receiver error (`WS_ERR_*`) by
- * calling the socket's own `emit('message', data, isBinary)` / `emit('error', error)`.
- */
-export const hookedSocketClass = (hooks: SocketHooks) =>
-  class HookedSocket extends WebSocket {
-    override send(...args: unknown[]): void {
-      // Forwarded as given: ws sorts out its own overloads (data, options?, callback?).
-      Reflect.apply(super.send, this, args);
-      hooks.afterSend(this);
-    }
-
-    override emit(event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'message' && hooks.message(this, args[0])) return false;
-      if (event === 'error' && hooks.error(this, args[0])) return false;
-      return super.emit(event, ...args);
-    }
-  };
+import type { ServerOptions, WebSocket } from 'ws';
 
 /**
  * True when frames built outside ws (text-frames.ts) may be written to `socket`'s transport: no extension

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Context as ProtocolContext } from 'graphql-ws';
-import type { WebSocket } from 'ws';
+import type { ServerSocket } from '../server-socket.js';
 import type { ConnectionIdentity } from '../connection-identity.js';
 import { randomId } from '../../lib/random-id.js';
 
@@ -28,7 +28,7 @@ export class WsConnection {
   private closed = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: ServerSocket,
     /** The TCP socket under `socket` (handed to us by the upgrade), corked by coalesced writes. */
     readonly transport: Socket,
   ) {}
