@@ -2,7 +2,7 @@
 // executes (MONITOR; a Lua script's own commands are listed under it) and every statement PostgreSQL
 // executes (log_statement = all), while one subscriber listens and messages are sent one at a time over
 // HTTP. Background upkeep (the timer scheduler, the webhook worker's poll) is counted too, and named.
-//   npm run bench:round-trips [-- --messages 50]
+//   npm run bench:round-trips [-- --messages 50 --rooms 1]  (messages go round-robin over the rooms, one subscriber each)
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -12,8 +12,9 @@ import { createRoom, sendMessage } from '../test/helpers/operations.js';
 import { tokenFor } from '../test/helpers/tokens.js';
 import { connectWs } from '../test/helpers/ws-client.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '50' }, rooms: { type: 'string', default: '1' } } });
 const messages = Number(values.messages);
+const roomCount = Number(values.rooms);
 
 const tally = (keys: string[]): [string, number][] => {
   const counts = new Map<string, number>();
@@ -33,11 +34,13 @@ const stack = await startSharedStack();
 try {
   const server = await startServer({ env: { ...stack.env } });
   const token = await tokenFor('alice');
-  const room = await createRoom(server.url, token, { name: 'round trips' });
+  const rooms: { id: string }[] = [];
+  for (let i = 0; i < roomCount; i += 1) rooms.push(await createRoom(server.url, token, { name: `round trips ${i}` }));
   const ws = connectWs(server.wsUrl, token);
-  ws.subscribe('subscription ($roomId: ID!) { messageAdded(roomId: $roomId) { id } }', { roomId: room.id });
-  // Warm: prepared statements, caches, the subscriber's room stream.
-  for (let i = 0; i < 10; i += 1) await sendMessage(server.url, token, { roomId: room.id, body: `warm ${i}` });
+  for (const room of rooms) ws.subscribe('subscription ($roomId: ID!) { messageAdded(roomId: $roomId) { id } }', { roomId: room.id });
+  const roomOf = (i: number) => rooms[i % rooms.length]?.id ?? '';
+  // Warm: prepared statements, caches, the subscribers' room streams.
+  for (let i = 0; i < Math.max(10, roomCount); i += 1) await sendMessage(server.url, token, { roomId: roomOf(i), body: `warm ${i}` });
   const admin = new pg.Client({ connectionString: stack.postgres.url });
   admin.on('error', () => undefined);
   await admin.connect();
@@ -50,7 +53,7 @@ try {
   const commands: string[] = [];
   monitor.on('monitor', (_time: string, args: string[]) => commands.push(`${args[0]?.toLowerCase()} ${(args[1] ?? '').replace(/room_[\w-]+/, 'room_…')}`));
   const logFrom = stack.postgres.output().length;
-  for (let i = 0; i < messages; i += 1) await sendMessage(server.url, token, { roomId: room.id, body: `message ${i}` });
+  for (let i = 0; i < messages; i += 1) await sendMessage(server.url, token, { roomId: roomOf(i), body: `message ${i}` });
   await new Promise((resolve) => setTimeout(resolve, 200));
   const statements = stack.postgres
     .output()

@@ -76,6 +76,37 @@ describe('redis realtime', () => {
     assert.equal(withFifty, withOne, `commands for 20 messages: ${withOne} with 1 subscriber, ${withFifty} with 50`);
   });
 
+  it('sweeps only the rooms where something may expire, and still takes a user offline whose grace timer died', async (t) => {
+    const prefix = `specific${++prefixes}`;
+    // A sweep round every 100 ms (grace / 2).
+    const engine = await engineOn(prefix, { presenceGraceMs: 200 });
+    t.after(() => engine.close());
+    const rooms = Array.from({ length: 300 }, (_, i) => `room_online_${i}`);
+    for (const roomId of rooms) assert.equal(await engine.presence.connect(roomId, 'ann', 'Ann', 'conn-a'), true);
+    const keys = createKeys(prefix);
+    assert.equal(await probe.zcard(keys.presenceDue), 0, 'nobody is about to expire: no room is due');
+    const calls = async () => [...(await probe.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    const before = await calls();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const used = (await calls()) - before;
+    // About ten rounds of heartbeat and sweep (a handful of commands each): a sweep that visited every
+    // room with presence would run 300 scripts a round.
+    t.diagnostic(`${used} Redis commands in 1 s with 300 rooms with presence`);
+    assert.ok(used < 300, `${used} commands in ~10 sweep rounds over 300 rooms with presence`);
+
+    // The process that would have taken Ann offline after her grace period is gone: only the sweep can.
+    const events: string[] = [];
+    await engine.bus.subscribe('room_online_7', (event) => {
+      if (event.kind === 'presence') events.push(`${event.userId}:${event.online}`);
+    });
+    assert.equal(await engine.presence.disconnect('room_online_7', 'ann', 'conn-a'), true);
+    assert.equal(await probe.zcard(keys.presenceDue), 1);
+    await waitFor(() => events.includes('ann:false'), { what: 'ann offline by the sweep', timeoutMs: 5_000 });
+    assert.deepEqual(await engine.presence.online('room_online_7'), []);
+    assert.deepEqual(await engine.presence.online('room_online_8'), ['ann'], 'her other rooms keep her');
+    await waitFor(async () => (await probe.zcard(keys.presenceDue)) === 0, { what: 'the swept room to leave the due index' });
+  });
+
   it("takes a dead instance's users offline once its TTL and grace have passed, while a live instance's stay", async () => {
     const prefix = `specific${++prefixes}`;
     // The dying instance reaches Redis through a proxy, so that it can die without saying goodbye.

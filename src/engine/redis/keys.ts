@@ -8,8 +8,6 @@ export interface RoomKeys {
   presenceUsers: string;
   /** userId -> display name, for events published without the service. */
   presenceNames: string;
-  /** Present while the room is listed in the global presence index. */
-  presenceIndexed: string;
   /** userId -> until when the user is known alive: +inf while they have a live connection, else when it ended. */
   presenceAlive: string;
   /** The connections one instance holds in this room, as `<length of userId>:<userId><connectionId>` (lua/presence.ts). */
@@ -26,8 +24,8 @@ export interface RoomKeys {
 
 export interface Keys {
   room(roomId: string): RoomKeys;
-  /** Global: rooms that may have presence or typing state to sweep. */
-  presenceRooms: string;
+  /** Global: room -> when its sweep is due (a sorted set); only rooms where something may expire. */
+  presenceDue: string;
   /** Prefix for rate limiter keys. */
   rateLimits: string;
   /** Global: ids of instances that may hold connections. */
@@ -44,7 +42,6 @@ export const createKeys = (prefix: string): Keys => ({
     return {
       presenceUsers: `${base}:presence`,
       presenceNames: `${base}:presence-names`,
-      presenceIndexed: `${base}:presence-indexed`,
       presenceAlive: `${base}:presence-alive`,
       presenceHeldBy: (instanceId) => `${base}:presence-held:${instanceId}`,
       typing: `${base}:typing`,
@@ -53,7 +50,7 @@ export const createKeys = (prefix: string): Keys => ({
       presenceConnections: (userId) => `${base}:presence:u:${userId}`,
     };
   },
-  presenceRooms: `${prefix}:presence-rooms`,
+  presenceDue: `${prefix}:presence-due`,
   rateLimits: `${prefix}:rl`,
   instances: `${prefix}:instances`,
   instanceAlive: (instanceId) => `${prefix}:instance:${instanceId}`,

@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import { compositeKey } from '../../lib/composite-key.js';
 import type { PresenceStore, TypingStore } from '../types.js';
 import type { Keys } from './keys.js';
-import { PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_END_INSTANCE, PRESENCE_EXPIRE, PRESENCE_SWEEP } from './lua/presence.js';
+import { DUE_SCHEDULE, DUE_SETTLE, PRESENCE_CONNECT, PRESENCE_DISCONNECT, PRESENCE_END_INSTANCE, PRESENCE_EXPIRE, PRESENCE_SWEEP } from './lua/presence.js';
 import { TYPING_CLEAR, TYPING_START } from './lua/typing.js';
-import { createRoomIndex } from './room-index.js';
 import { defineScript } from './scripts.js';
+
+/** Rooms swept per round at most (rounds run every PRESENCE_GRACE_MS / 2). */
+const SWEEP_BATCH = 1_000;
 
 export interface RedisPresenceOptions {
   now: () => number;
@@ -24,14 +26,17 @@ export interface RedisPresenceOptions {
  * and takes users offline once the grace period has passed, publishing each change once.
  */
 export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPresenceOptions) => {
-  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 6);
+  const connect = defineScript(redis, 'roomcastPresenceConnect', PRESENCE_CONNECT, 5);
   const disconnect = defineScript(redis, 'roomcastPresenceDisconnect', PRESENCE_DISCONNECT, 3);
   const expire = defineScript(redis, 'roomcastPresenceExpire', PRESENCE_EXPIRE, 4);
-  const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 6);
+  const sweepRoom = defineScript(redis, 'roomcastPresenceSweep', PRESENCE_SWEEP, 5);
   const endInstance = defineScript(redis, 'roomcastPresenceEndInstance', PRESENCE_END_INSTANCE, 2);
-  const typingStart = defineScript(redis, 'roomcastTypingStart', TYPING_START, 3);
+  const typingStart = defineScript(redis, 'roomcastTypingStart', TYPING_START, 2);
   const typingClear = defineScript(redis, 'roomcastTypingClear', TYPING_CLEAR, 2);
-  const index = createRoomIndex(redis, keys.presenceRooms);
+  const scheduleDue = defineScript(redis, 'roomcastPresenceDueSchedule', DUE_SCHEDULE, 1);
+  const settleDue = defineScript(redis, 'roomcastPresenceDueSettle', DUE_SETTLE, 1);
+  /** The room's sweep is due at `dueAt` (or earlier, if it already was). */
+  const dueAt = (roomId: string, at: number) => scheduleDue([keys.presenceDue], [roomId, at, options.now()]);
   const { instanceId } = options;
   /** Connections held by this instance, by (room, user, connection), kept to re-register them if needed. */
   const held = new Map<string, { roomId: string; userId: string; userName: string; connectionId: string }>();
@@ -45,12 +50,10 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
       await redis.sadd(keys.instanceRooms(instanceId), roomId);
       registeredRooms.add(roomId);
     }
-    const result = await connect(
-      [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceIndexed, room.presenceAlive, room.presenceHeldBy(instanceId)],
+    const cameOnline = await connect(
+      [room.presenceUsers, room.presenceNames, room.presenceConnections(userId), room.presenceAlive, room.presenceHeldBy(instanceId)],
       [userId, userName, connectionId],
     );
-    const [cameOnline, mustIndex] = Array.isArray(result) ? result : [];
-    if (mustIndex === 1) await index.add(roomId);
     return cameOnline === 1;
   };
 
@@ -62,7 +65,10 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     async disconnect(roomId, userId, connectionId) {
       held.delete(heldKey(roomId, userId, connectionId));
       const room = keys.room(roomId);
-      const result = await disconnect([room.presenceConnections(userId), room.presenceAlive, room.presenceHeldBy(instanceId)], [connectionId, options.now(), userId]);
+      const nowMs = options.now();
+      const result = await disconnect([room.presenceConnections(userId), room.presenceAlive, room.presenceHeldBy(instanceId)], [connectionId, nowMs, userId]);
+      // The caller's grace timer takes the user offline; should its process die first, the sweep does.
+      if (result === 1) await dueAt(roomId, nowMs + options.graceMs);
       return result === 1;
     },
     async expire(roomId, userId) {
@@ -80,6 +86,7 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
     for (const roomId of await redis.smembers(keys.instanceRooms(id))) {
       const room = keys.room(roomId);
       await endInstance([room.presenceAlive, room.presenceHeldBy(id)], [nowMs, room.presenceConnections('')]);
+      await dueAt(roomId, nowMs + options.graceMs);
     }
     await redis.del(keys.instanceRooms(id));
     await redis.srem(keys.instances, id);
@@ -101,10 +108,10 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
   const typing: TypingStore = {
     async start(roomId, userId, userName, expiresAt) {
       const room = keys.room(roomId);
-      const result = await typingStart([room.typing, room.typingNames, room.presenceIndexed], [userId, userName, expiresAt]);
-      const [started, mustIndex] = Array.isArray(result) ? result : [];
-      if (mustIndex === 1) await index.add(roomId);
-      return started === 1;
+      const started = (await typingStart([room.typing, room.typingNames], [userId, userName, expiresAt])) === 1;
+      // An extended indicator needs nothing: the sweep due at its first expiry finds the later one.
+      if (started) await dueAt(roomId, expiresAt);
+      return started;
     },
     async stop(roomId, userId) {
       const room = keys.room(roomId);
@@ -146,18 +153,21 @@ export const createRedisPresence = (redis: Redis, keys: Keys, options: RedisPres
       await endHoldings(instanceId, options.now());
       await redis.del(keys.instanceAlive(instanceId));
     },
-    /** Ends presence and typing left behind by dead instances, in every indexed room. */
+    /**
+     * Ends presence and typing left behind (by dead instances, or grace timers that died with theirs) in
+     * the rooms whose sweep is due: the work is proportional to what expires, not to the rooms with
+     * presence. At most SWEEP_BATCH rooms a round; the rest are still due at the next.
+     */
     async sweep() {
       await endDeadInstances();
       const nowMs = options.now();
-      for (const roomId of await index.members()) {
+      for (const roomId of await redis.zrangebyscore(keys.presenceDue, '-inf', nowMs, 'LIMIT', 0, SWEEP_BATCH)) {
         const room = keys.room(roomId);
-        const left = await sweepRoom(
-          [room.presenceUsers, room.presenceNames, room.typing, room.typingNames, room.presenceIndexed, room.presenceAlive],
+        const nextDue = await sweepRoom(
+          [room.presenceUsers, room.presenceNames, room.typing, room.typingNames, room.presenceAlive],
           [nowMs, options.graceMs, room.channel, roomId, room.presenceConnections('')],
         );
-        // The script already dropped the room's flag when nothing was left.
-        if (left === 0) await index.removeIfIdle(roomId, room.presenceIndexed, async () => true);
+        await settleDue([keys.presenceDue], [roomId, Number(nextDue), nowMs]);
       }
     },
   };

@@ -3,14 +3,13 @@
 const HELD_ENTRY = `local function heldEntry(userId, connectionId) return #userId .. ':' .. userId .. connectionId end
 `;
 
-// KEYS: users, names, connections(user), presenceIndexed, alive, heldBy(instance). ARGV: userId,
-// userName, connectionId. A live connection is scored +inf: it lasts until it is disconnected or its
-// instance is found dead. Returns {cameOnline (0/1), mustIndex (0/1)}. Users are scored 1, 2, 3 … in the
-// order they came online.
+// KEYS: users, names, connections(user), alive, heldBy(instance). ARGV: userId, userName, connectionId.
+// A live connection is scored +inf: it lasts until it is disconnected or its instance is found dead.
+// Returns 1 when the user came online. Users are scored 1, 2, 3 … in the order they came online.
 export const PRESENCE_CONNECT = `${HELD_ENTRY}
 redis.call('ZADD', KEYS[3], '+inf', ARGV[3])
-redis.call('ZADD', KEYS[5], '+inf', ARGV[1])
-redis.call('SADD', KEYS[6], heldEntry(ARGV[1], ARGV[3]))
+redis.call('ZADD', KEYS[4], '+inf', ARGV[1])
+redis.call('SADD', KEYS[5], heldEntry(ARGV[1], ARGV[3]))
 local cameOnline = 0
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -20,9 +19,7 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   cameOnline = 1
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local mustIndex = 0
-if redis.call('SET', KEYS[4], '1', 'NX') then mustIndex = 1 end
-return {cameOnline, mustIndex}
+return cameOnline
 `;
 
 // KEYS: connections(user), alive, heldBy(instance). ARGV: connectionId, nowMs, userId. The connection
@@ -78,21 +75,21 @@ redis.call('DEL', KEYS[3])
 return 1
 `;
 
-// KEYS: users, names, typing, typingNames, presenceIndexed, alive. ARGV: nowMs, graceMs, channel, roomId,
-// connection key prefix. For connections whose instance died (no heartbeat): users not known alive for
-// graceMs go offline; typing indicators past their expiry end. Only stale users are visited (by the alive
-// set), so a busy room costs one range read. Each change is published here, once. Returns how much state
-// is left (0: the room can leave the sweep index).
+// KEYS: users, names, typing, typingNames, alive. ARGV: nowMs, graceMs, channel, roomId, connection key
+// prefix. For connections whose instance died (no heartbeat) or whose grace timer died with its process:
+// users not known alive for graceMs go offline; typing indicators past their expiry end. Only stale users
+// are visited (by the alive set), so a busy room costs one range read. Each change is published here,
+// once. Returns when the room's next sweep is due (epoch ms), or -1 when nothing is left to expire.
 export const PRESENCE_SWEEP = `
 local now = tonumber(ARGV[1])
 local grace = tonumber(ARGV[2])
-for _, userId in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. (now - grace))) do
+for _, userId in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', '(' .. (now - grace))) do
   local connections = ARGV[5] .. userId
   local live = redis.call('ZRANGEBYSCORE', connections, '(' .. ARGV[1], '+inf', 'WITHSCORES')
   if #live > 0 then
-    redis.call('ZADD', KEYS[6], 'GT', live[#live], userId)
+    redis.call('ZADD', KEYS[5], 'GT', live[#live], userId)
   else
-    redis.call('ZREM', KEYS[6], userId)
+    redis.call('ZREM', KEYS[5], userId)
     if redis.call('ZSCORE', KEYS[1], userId) then
       local name = redis.call('HGET', KEYS[2], userId) or userId
       redis.call('ZREM', KEYS[1], userId)
@@ -111,7 +108,51 @@ for i = 1, #typing, 2 do
     redis.call('PUBLISH', ARGV[3], cjson.encode({kind = 'typing', roomId = ARGV[4], userId = typing[i], userName = name, typing = false}))
   end
 end
-local left = redis.call('ZCARD', KEYS[1]) + redis.call('HLEN', KEYS[3])
-if left == 0 then redis.call('DEL', KEYS[5]) end
-return left
+local nextDue = -1
+local stale = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', '(+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if #stale == 2 then nextDue = tonumber(stale[2]) + grace end
+typing = redis.call('HGETALL', KEYS[3])
+for i = 2, #typing, 2 do
+  local expiresAt = tonumber(typing[i])
+  if nextDue < 0 or expiresAt < nextDue then nextDue = expiresAt end
+end
+return nextDue
+`;
+
+// The global due index (KEYS[1]): room -> when its sweep is due. A room is in it only while something in
+// it may expire (a user in grace, a typing indicator), so a sweep visits due rooms, not every room with
+// presence. Index scripts touch only the index key (a room's script cannot: another cluster slot).
+
+// ARGV: roomId, dueAt, nowMs. Due at dueAt unless it is due earlier already. An entry already due (at or
+// before now: perhaps being swept this very moment) stays due but is stamped now, later than the sweep's
+// start, so that the sweep settling it keeps it for the next round instead of dropping what was
+// scheduled meanwhile; it is never pushed past now, so churn cannot starve a due room.
+export const DUE_SCHEDULE = `
+local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local dueAt = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+if not current then
+  redis.call('ZADD', KEYS[1], dueAt, ARGV[1])
+elseif tonumber(current) <= now then
+  redis.call('ZADD', KEYS[1], math.min(dueAt, now), ARGV[1])
+elseif dueAt < tonumber(current) then
+  redis.call('ZADD', KEYS[1], dueAt, ARGV[1])
+end
+return 1
+`;
+
+// ARGV: roomId, nextDue (-1: nothing left), sweptAt. After a sweep that began at sweptAt: when nothing was
+// scheduled meanwhile (the entry is still at or before sweptAt), the room is due at nextDue, or leaves the
+// index; otherwise the earlier of the two stays.
+export const DUE_SETTLE = `
+local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local nextDue = tonumber(ARGV[2])
+if current and tonumber(current) > tonumber(ARGV[3]) then
+  if nextDue >= 0 and nextDue < tonumber(current) then redis.call('ZADD', KEYS[1], nextDue, ARGV[1]) end
+elseif nextDue >= 0 then
+  redis.call('ZADD', KEYS[1], nextDue, ARGV[1])
+else
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 1
 `;

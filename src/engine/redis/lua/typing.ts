@@ -1,12 +1,10 @@
-// KEYS: typing, typingNames, presenceIndexed. ARGV: userId, userName, expiresAt. Returns
-// {started (0/1), mustIndex (0/1)}.
+// KEYS: typing, typingNames. ARGV: userId, userName, expiresAt. Returns 1 when the user started typing
+// (0: an indicator they had was extended).
 export const TYPING_START = `
 local started = 0
 if redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) == 1 then started = 1 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local mustIndex = 0
-if redis.call('SET', KEYS[3], '1', 'NX') then mustIndex = 1 end
-return {started, mustIndex}
+return started
 `;
 
 // KEYS: typing, typingNames. ARGV: userId, nowMs ('' to stop regardless of expiry). 1 when cleared.
