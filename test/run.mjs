@@ -141,5 +141,5 @@ run('build the quiz-room demo', ['--import', 'tsx', 'examples/quiz-room/scripts/
 run('build the server', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 // Three files at a time on the 2-core machines: most of a test's time is waiting (processes starting,
 // grace periods, backoffs, kill and restart), and at two the suite kept the cores ~70% busy. Clean clones:
-// 217 s of tests at two, 158-183 s at three (all 450 passing in each run).
+// 217 s of tests at two, 158-190 s at three (all 450 passing in each of four runs).
 run('tests', ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=120000', ...testFiles]);
