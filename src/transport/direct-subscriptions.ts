@@ -160,13 +160,13 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream, Bro
   }
 
   render(event: object): Rendered | Promise<Rendered> {
-    let result: ExecutionResult | Promise<ExecutionResult>;
+    // Never throws: whatever fails in executing or encoding is this member's error result.
     try {
-      result = execute({ ...this.subscription.args, rootValue: event });
+      const result = execute({ ...this.subscription.args, rootValue: event });
+      return result instanceof Promise ? result.then((settled) => this.encode(settled)).catch((error: unknown) => this.encode(failure(error))) : this.encode(result);
     } catch (error) {
-      result = failure(error);
+      return this.encode(failure(error));
     }
-    return result instanceof Promise ? result.then((settled) => this.encode(settled), (error: unknown) => this.encode(failure(error))) : this.encode(result);
   }
 
   deliver(payload: Buffer): void {

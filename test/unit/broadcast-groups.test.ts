@@ -47,6 +47,29 @@ describe('broadcast groups', () => {
     assert.equal(joined[0]?.group.recent(event)?.toString(), 'e1', 'kept for members that pull the same event from their queue');
   });
 
+  it('keeps writing to the other members, and later events, when one member\'s write throws', async () => {
+    const groups = createBroadcastGroups();
+    const counters: Counters = { renders: [] };
+    const broken: BroadcastMember = {
+      render: (event) => clean(event as { name: string }),
+      deliver: () => {
+        throw new Error('socket gone');
+      },
+    };
+    const [first, last] = [member('first', counters), member('last', counters)];
+    const group = groups.join('k', first);
+    groups.join('k', broken);
+    groups.join('k', last);
+    for (const name of ['e1', 'e2']) {
+      const event = { name };
+      for (const m of [first, broken, last]) group.take(m, event);
+      await turn();
+    }
+    assert.deepEqual(first.written, ['e1', 'e2']);
+    assert.deepEqual(last.written, ['e1', 'e2'], 'the member after the broken one still gets both events');
+    assert.equal(group.whenWritten(), undefined, 'nothing is left pending: the group is not stuck');
+  });
+
   it('keeps members with different variables apart, and the same operation resumed from different cursors together', async () => {
     const query = 'subscription($r: ID!, $after: String) { messageAdded(roomId: $r, after: $after) { seq } }';
     const a1 = broadcastKey({ query, variables: { r: 'room-1', after: 'c1' } }, 'after');

@@ -21,7 +21,7 @@
 export interface BroadcastMember {
   /** The member's own execution of `event`, encoded; `shareable` only for a result without errors. */
   render(event: object): Rendered | Promise<Rendered>;
-  /** Writes a payload (its own or the group's) to the member's socket. */
+  /** Writes a payload (its own or the group's) to the member's socket. Should not throw (see `write`). */
   deliver(payload: Buffer): void;
 }
 
@@ -62,6 +62,16 @@ export const broadcastKey = (
   const variables = { ...operation.variables };
   if (cursorVariable !== undefined) delete variables[cursorVariable];
   return `${operation.operationName ?? ''}\n${JSON.stringify(variables)}\n${operation.query}`;
+};
+
+// A member whose write throws (its socket, not the group) must cost the others nothing: the rest of the
+// fan-out and every later event of the group are still written.
+const deliverTo = (member: BroadcastMember, payload: Buffer): void => {
+  try {
+    member.deliver(payload);
+  } catch {
+    // The member's own socket failed; its close ends its subscription.
+  }
 };
 
 /** One event and the members that took it, in the order they took it. */
@@ -148,7 +158,7 @@ class Group implements BroadcastGroup {
     for (let i = from; i < members.length; i += 1) {
       const member = members[i]!;
       if (payload) {
-        member.deliver(payload);
+        deliverTo(member, payload);
         continue;
       }
       const rendered = member.render(event);
@@ -159,14 +169,14 @@ class Group implements BroadcastGroup {
           () => this.write(fanout, i + 1, undefined),
         );
       }
-      member.deliver(rendered.payload);
+      deliverTo(member, rendered.payload);
       if (rendered.shareable) payload = this.share(event, rendered.payload);
     }
     return undefined;
   }
 
   private afterRender(fanout: Fanout, index: number, rendered: Rendered): Promise<void> | undefined {
-    fanout.members[index]!.deliver(rendered.payload);
+    deliverTo(fanout.members[index]!, rendered.payload);
     return this.write(fanout, index + 1, rendered.shareable ? this.share(fanout.event, rendered.payload) : undefined);
   }
 
