@@ -5,8 +5,8 @@
 // The server is createApp on the memory engine in this process; the client is a child process with one
 // keep-alive connection, so process.cpuUsage() here is the server's CPU alone. Allocation is counted with
 // v8.GCProfiler: what the heap held before each GC minus what it held after the one before.
-// Variants: `all` (the server as it runs), `no:<plugin>` (one per-request plugin left out, by its name in
-// transport/yoga.ts or app.ts), `id` (the document sent by its trusted-document id, not its text),
+// Variants: `all` (the server as it runs), `no:<plugin>` (a per-request plugin left out, by its name in
+// transport/yoga.ts or app.ts; several joined by +, e.g. `no:retryAfter+httpCaching`), `id` (the document sent by its trusted-document id, not its text),
 // `jit:on` / `jit:off` (GRAPHQL_JIT). Rounds run the variants in turn, each on a fresh app after a warm-up.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -97,7 +97,7 @@ const measure = async (variant: string, profileTo: string | undefined): Promise<
   // As main.ts logs (buffered JSON lines), into /dev/null.
   const logger = createLogger(config.logLevel, bufferedDestination({ dest: '/dev/null', minLength: LOG_BUFFER_BYTES }));
   const engine = composeEngine(createMemoryStore(), createMemoryRealtime());
-  const omitPlugins = new Set(variant.startsWith('no:') ? [variant.slice(3)] : []);
+  const omitPlugins = new Set(variant.startsWith('no:') ? variant.slice(3).split('+') : []);
   const app = createApp({ config, engine, clock: systemClock, logger, omitPlugins });
   const { port } = await app.listen();
   const url = `http://127.0.0.1:${port}/graphql`;
