@@ -1,4 +1,5 @@
 import { ErrorCode, RoomcastError } from '../../errors/index.js';
+import { failFastWith } from '../fail-fast.js';
 
 // SQLSTATEs that mean "the database cannot serve this now", not "this request is wrong":
 // connection exceptions (class 08), insufficient resources (53), operator intervention (57: admin or
@@ -45,23 +46,6 @@ export const engineUnavailable = (): RoomcastError =>
 
 /**
  * Wraps every method of a record family so that an unreachable or too slow database becomes
- * ENGINE_UNAVAILABLE (writes fail fast with a code instead of hanging). Anything else (a constraint the
- * family did not expect, a bug) stays as it is and is masked as INTERNAL_SERVER_ERROR.
+ * ENGINE_UNAVAILABLE (writes fail fast with a code instead of hanging).
  */
-export const failFast = <T extends object>(family: T): T => {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(family)) {
-    wrapped[name] =
-      typeof value === 'function'
-        ? async (...args: unknown[]) => {
-            try {
-              return await (value as (...a: unknown[]) => Promise<unknown>).apply(family, args); // every method of a family is async
-            } catch (error) {
-              if (isUnavailable(error)) throw engineUnavailable();
-              throw error;
-            }
-          }
-        : value;
-  }
-  return wrapped as T; // same keys, each function wrapped with the same signature
-};
+export const failFast = failFastWith((error) => (isUnavailable(error) ? engineUnavailable() : undefined));
