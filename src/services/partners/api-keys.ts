@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ApiKeyHasher } from '../../auth/api-key-secret.js';
 import { keyPrincipalId } from '../../auth/principal.js';
 import type { ApiKeyRecord, Engine } from '../../engine/types.js';
-import { badInput, forbidden, notFound } from '../../errors/index.js';
+import { badInput, notFound } from '../../errors/index.js';
+import { createAdminCheck } from '../admins.js';
 import { isCleanText } from '../../lib/clean-text.js';
 import type { Clock } from '../../lib/clock.js';
 import { zodToBadInput } from '../zod-to-bad-input.js';
@@ -49,10 +50,8 @@ export interface ApiKeyServiceDeps {
 }
 
 export const createApiKeyService = ({ engine, hasher, revocations, clock, adminUserIds }: ApiKeyServiceDeps): ApiKeyService => {
-  const admins = new Set(adminUserIds);
-  const requireAdmin = (callerId: string) => {
-    if (!admins.has(callerId)) throw forbidden('Only the deployment’s admins (ADMIN_USER_IDS) manage API keys');
-  };
+  const onlyAdmins = createAdminCheck(adminUserIds);
+  const requireAdmin = (callerId: string) => onlyAdmins(callerId, 'API keys');
   return {
     async list(callerId) {
       requireAdmin(callerId);

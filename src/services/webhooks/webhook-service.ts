@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Engine, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord } from '../../engine/types.js';
-import { forbidden, notFound } from '../../errors/index.js';
+import { notFound } from '../../errors/index.js';
+import { createAdminCheck } from '../admins.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomId } from '../../lib/random-id.js';
 import { zodToBadInput } from '../zod-to-bad-input.js';
@@ -41,10 +42,8 @@ const view = ({ secret: _secret, ...endpoint }: WebhookEndpointRecord): WebhookV
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
 export const createWebhookService = ({ engine, clock, adminUserIds, allowPrivateUrls, resolve }: WebhookServiceDeps): WebhookService => {
-  const admins = new Set(adminUserIds);
-  const requireAdmin = (callerId: string) => {
-    if (!admins.has(callerId)) throw forbidden('Only admins (ADMIN_USER_IDS) manage webhooks');
-  };
+  const onlyAdmins = createAdminCheck(adminUserIds);
+  const requireAdmin = (callerId: string) => onlyAdmins(callerId, 'webhooks');
   return {
     async list(callerId) {
       requireAdmin(callerId);
