@@ -65,56 +65,46 @@ export const freePort = async (): Promise<number> => {
   }
 };
 
-/** One raw `PING`: true only for `+PONG` (a loading server answers `-LOADING`). */
-const ping = (port: number): Promise<boolean> =>
+/**
+ * Sends one raw command to the server on `port` and reads its reply until `parse` makes something of it
+ * (a value other than undefined), or answers undefined on a timeout, an error or a close.
+ */
+const ask = <T>(port: number, command: string, parse: (reply: string) => T | undefined): Promise<T | undefined> =>
   new Promise((resolve) => {
     let reply = '';
     let settled = false;
     const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
+    const done = (answer: T | undefined) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve(ok);
+      resolve(answer);
     };
-    const timer = setTimeout(() => done(false), PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT_MS);
     socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.on('data', (chunk: string) => {
       reply += chunk;
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const answer = parse(reply);
+      if (answer !== undefined) done(answer);
     });
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
+    socket.once('error', () => done(undefined));
+    socket.once('close', () => done(undefined));
   });
+
+/** One raw `PING`: true only for `+PONG` (a loading server answers `-LOADING`). */
+const ping = async (port: number): Promise<boolean> =>
+  (await ask(port, 'PING', (reply) => (reply.includes('\r\n') ? reply.startsWith('+PONG') : undefined))) ?? false;
 
 /**
  * The `process_id` the server on `port` reports (INFO server), or undefined. Two test files may pick the
  * same free port at once: a server answers PING there that is not ours, and must never pass for it.
  */
 const processIdOn = (port: number): Promise<number | undefined> =>
-  new Promise((resolve) => {
-    let reply = '';
-    let settled = false;
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (pid: number | undefined) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(pid);
-    };
-    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT_MS);
-    socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write('INFO server\r\n'));
-    socket.on('data', (chunk: string) => {
-      reply += chunk;
-      const match = /process_id:(\d+)\r\n/.exec(reply);
-      if (match) done(Number(match[1]));
-    });
-    socket.once('error', () => done(undefined));
-    socket.once('close', () => done(undefined));
+  ask(port, 'INFO server', (reply) => {
+    const match = /process_id:(\d+)\r\n/.exec(reply);
+    return match ? Number(match[1]) : undefined;
   });
 
 const killChild = async (child: ChildProcess, signal: NodeJS.Signals): Promise<void> => {
