@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, range, sendMessage, sendUntilDelivered } from '../helpers/operations.js';
-import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/shared-stack.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { subscribeSse } from '../helpers/sse-client.js';
 import { tokenFor } from '../helpers/tokens.js';
@@ -104,18 +104,15 @@ describe('write rate limits, memory engine', () => {
 });
 
 describe('rate limits across two instances on Redis', () => {
-  let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
+  let instances: TwoInstances | undefined;
+
   before(async () => {
-    stack = await startSharedStack();
-    const env = { ...LIMITS, ...stack.env, REDIS_KEY_PREFIX: 'rate-limits', RATE_LIMIT_CONNECTIONS: '4/600' };
-    [a, b] = await Promise.all([startServer({ env }), startServer({ env })]);
+    instances = await startTwoInstances({ env: { ...LIMITS, REDIS_KEY_PREFIX: 'rate-limits', RATE_LIMIT_CONNECTIONS: '4/600' } });
+    ({ a, b } = instances);
   });
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await stack?.stop();
-  });
+  after(() => instances?.stop());
 
   it('accepts one budget of a burst split over both instances', async (t) => {
     const alice = await tokenFor('alice');

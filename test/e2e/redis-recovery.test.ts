@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { codeOf } from '../helpers/error-code.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, MESSAGE_FIELDS, range, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startTwoInstances, type SharedStack, type TwoInstances } from '../helpers/shared-stack.js';
+import type { ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs } from '../helpers/ws-client.js';
@@ -30,16 +30,14 @@ describe('Redis crash and recovery under two instances', () => {
   let alice: string;
   let bob: string;
 
+  let instances: TwoInstances | undefined;
+
   before(async () => {
-    stack = await startSharedStack({ appendOnly: true });
-    const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'redis-recovery' } });
-    [a, b] = await Promise.all([start(), start()]);
+    instances = await startTwoInstances({ appendOnly: true, env: { REDIS_KEY_PREFIX: 'redis-recovery' } });
+    ({ stack, a, b } = instances);
     [alice, bob] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob')]);
   });
-  after(async () => {
-    await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
-    await stack?.stop();
-  });
+  after(() => instances?.stop());
 
   it('fails fast and is unready while Redis is down, then recovers: nothing acknowledged is lost, the live subscriber sees no gap and no duplicate', async (t) => {
     const room = await createRoom(a.url, alice, { name: 'survives redis', memberIds: ['bob'] });

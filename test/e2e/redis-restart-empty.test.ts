@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gqlData } from '../helpers/graphql-http.js';
 import { createRoom, historySeqs, range, sendMessage } from '../helpers/operations.js';
-import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startTwoInstances, type SharedStack, type TwoInstances } from '../helpers/shared-stack.js';
+import type { ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs } from '../helpers/ws-client.js';
@@ -20,16 +20,14 @@ describe('Redis restarted empty under two instances', () => {
   let stack: SharedStack;
   let a: ServerProcess;
   let b: ServerProcess;
+  let instances: TwoInstances | undefined;
+
   before(async () => {
-    stack = await startSharedStack();
     // A short liveness TTL, so that heartbeats (every third of it) notice the empty Redis quickly.
-    const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'restart-empty', PRESENCE_TTL_MS: '1500' } });
-    [a, b] = await Promise.all([start(), start()]);
+    instances = await startTwoInstances({ env: { REDIS_KEY_PREFIX: 'restart-empty', PRESENCE_TTL_MS: '1500' } });
+    ({ stack, a, b } = instances);
   });
-  after(async () => {
-    await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
-    await stack?.stop();
-  });
+  after(() => instances?.stop());
 
   it('loses nothing durable; delivery, presence and timers recover by themselves', async (t) => {
     const alice = await tokenFor('alice', 'Alice');

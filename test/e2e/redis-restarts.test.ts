@@ -12,8 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf } from '../helpers/error-code.js';
 import { gql } from '../helpers/graphql-http.js';
 import { createRoom, MESSAGE_FIELDS, sendMessage, type SentMessage } from '../helpers/operations.js';
-import { startSharedStack, type SharedStack } from '../helpers/shared-stack.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startTwoInstances, type SharedStack, type TwoInstances } from '../helpers/shared-stack.js';
+import type { ServerProcess } from '../helpers/server-process.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectWs, type LiveSubscription } from '../helpers/ws-client.js';
@@ -93,16 +93,14 @@ describe('three Redis crashes in a row under live subscriptions', () => {
   let alice: string;
   let bob: string;
 
+  let instances: TwoInstances | undefined;
+
   before(async () => {
-    stack = await startSharedStack({ appendOnly: true });
-    const start = () => startServer({ env: { ...stack.env, REDIS_KEY_PREFIX: 'redis-restarts' } });
-    [a, b] = await Promise.all([start(), start()]);
+    instances = await startTwoInstances({ appendOnly: true, env: { REDIS_KEY_PREFIX: 'redis-restarts' } });
+    ({ stack, a, b } = instances);
     [alice, bob] = await Promise.all([tokenFor('alice', 'Alice'), tokenFor('bob', 'Bob')]);
   });
-  after(async () => {
-    await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
-    await stack?.stop();
-  });
+  after(() => instances?.stop());
 
   it(`${RESTARTS} kill -9 and restarts: no subscription ends, every acknowledged message arrives once, in order`, async (t) => {
     const room = await createRoom(a.url, alice, { name: 'survives restarts', memberIds: ['bob'] });

@@ -3,6 +3,7 @@
 // Server processes started with `env` share them and act as one server.
 import { createDatabase, startPostgres, type PostgresServer } from './postgres-server.js';
 import { startRedis, type RedisServer } from './redis-server.js';
+import { startServer, type ServerEnv, type ServerProcess } from './server-process.js';
 
 export interface SharedStack {
   redis: RedisServer;
@@ -24,4 +25,29 @@ export const startSharedStack = async (options: { appendOnly?: boolean } = {}): 
       await Promise.all([redis.stop(), postgres.stop()]);
     },
   };
+};
+
+export interface TwoInstances {
+  stack: SharedStack;
+  a: ServerProcess;
+  b: ServerProcess;
+  /** Both servers, then the stack, by PID. */
+  stop(): Promise<void>;
+}
+
+/** The shared stack and two server processes on it, started with the same `env` (the stack's URLs added). */
+export const startTwoInstances = async (options: { appendOnly?: boolean; env: ServerEnv }): Promise<TwoInstances> => {
+  const stack = await startSharedStack({ appendOnly: options.appendOnly });
+  const started = await Promise.allSettled([0, 1].map(() => startServer({ env: { ...options.env, ...stack.env } })));
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await stack.stop();
+  };
+  const [a, b] = servers;
+  if (!a || !b) {
+    await stop();
+    throw started.find((result) => result.status === 'rejected')?.reason;
+  }
+  return { stack, a, b, stop };
 };
