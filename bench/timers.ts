@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createServices } from '../src/services/index.js';
 import { buildExecutableSchema } from '../src/transport/schema.js';
 import { subscribeDirect, type SubscriptionMeter } from '../src/transport/direct-subscriptions.js';
+import { createBroadcastGroups } from '../src/transport/broadcast/broadcast-groups.js';
 import type { Context } from '../src/resolvers/context.js';
 import { percentiles, round } from './stats.js';
 
@@ -41,6 +42,8 @@ const fakeSocket = (onFrame: (frame: Buffer) => void): ServerSocket =>
 // Corked and uncorked per tick by the coalesced writes of the queued path; never full.
 const transport = { cork: () => undefined, uncork: () => undefined, writableLength: 0, writableNeedDrain: false, destroyed: false } as unknown as Socket;
 const meter: SubscriptionMeter = { opened: () => undefined, closed: () => undefined, frames: { count: 0 } };
+// One registry, as one server has.
+const groups = createBroadcastGroups();
 const REMAINING = Buffer.from('"remainingMs":');
 // The top-level remainingMs comes first in the selection below, before the timer's own.
 const remainingMsOf = (frame: Buffer): number | undefined => {
@@ -131,6 +134,7 @@ const roomcast = () =>
           args: { schema, document, variableValues: { id: timer.id }, contextValue: contextFor(`viewer-${s}`) },
           field: 'timerTicked',
           meter,
+          groups,
           socket,
           transport,
           operationId: `${i}-${s}`,

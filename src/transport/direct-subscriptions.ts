@@ -5,7 +5,7 @@ import { applyErrorPolicy } from '../errors/graphql-errors.js';
 import { isLiveSource, type LiveSource } from '../services/room-stream.js';
 import { isAsyncIterable } from '../lib/is-async-iterable.js';
 import { ClosingIterator } from '../lib/pull-iterator.js';
-import { createBroadcastGroups, type BroadcastGroup, type BroadcastGroups, type BroadcastMember, type Rendered } from './broadcast/broadcast-groups.js';
+import { type BroadcastGroup, type BroadcastGroups, type BroadcastMember, type Rendered } from './broadcast/broadcast-groups.js';
 import { whenFlushed, writeCoalesced } from './coalesced-writes.js';
 import type { ServerSocket } from './server-socket.js';
 import { textFrame } from './text-frames.js';
@@ -69,24 +69,14 @@ export interface DirectSubscription {
   groupKey: string;
   /** Unexpected errors carry their original error and stack (config.exposeInternals, as yoga's masking). */
   exposeInternals: boolean;
-  /** The registry this subscription's group is in; by default one per `meter` (that is, per server). */
-  groups?: BroadcastGroups;
+  /** The registry this subscription's group is in: one per server, so that a group never spans two. */
+  groups: BroadcastGroups;
 }
 
 export const subscribeDirect = async (subscription: DirectSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> => {
   const source = await createSourceEventStream(subscription.args);
   if (!isAsyncIterable(source)) return applyErrorPolicy(source, subscription.exposeInternals);
-  const groups = subscription.groups ?? groupsOf(subscription.meter);
-  return new DirectStream(source[Symbol.asyncIterator](), subscription, groups);
-};
-
-// Without a registry given, one per graphql-ws server, found by the meter it hands every subscription: a
-// group must never span two servers (two apps in one process execute against different contexts).
-const registries = new WeakMap<SubscriptionMeter, BroadcastGroups>();
-const groupsOf = (meter: SubscriptionMeter): BroadcastGroups => {
-  let groups = registries.get(meter);
-  if (!groups) registries.set(meter, (groups = createBroadcastGroups()));
-  return groups;
+  return new DirectStream(source[Symbol.asyncIterator](), subscription);
 };
 
 /** What shutdown waits on before it closes a socket (graphql-ws holds each as a subscription of the socket). */
@@ -115,13 +105,12 @@ class DirectStream extends ClosingIterator<never> implements SettlingStream, Bro
   constructor(
     private readonly events: AsyncIterator<unknown>,
     private readonly subscription: DirectSubscription,
-    groups: BroadcastGroups,
   ) {
     super();
     this.prefix = ownedBytes(`{"id":${JSON.stringify(subscription.operationId)},"type":"next","payload":`);
     this.rawFrames = takesRawFrames(subscription.socket);
     this.frames = subscription.meter.frames;
-    this.group = groups.join(subscription.groupKey, this);
+    this.group = subscription.groups.join(subscription.groupKey, this);
     subscription.meter.opened(subscription.field);
     // Room streams (and the timer and key streams over them) hand in-order live events to the group;
     // other sources are pulled.

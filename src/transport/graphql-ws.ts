@@ -14,6 +14,7 @@ import { createSocketOperations, drainSockets } from './ws-drain.js';
 import type { UserConnectionSlots } from './connection-limits.js';
 import type { VerifyUpgrade } from './upgrade-guard.js';
 import { createServerSocketClass } from './server-socket.js';
+import { createBroadcastGroups } from './broadcast/broadcast-groups.js';
 import { refusalOf } from './client-message-guard.js';
 import type { SlowConsumerEvent } from './slow-consumer.js';
 import { WsConnection, type WsContext } from './ws/connection.js';
@@ -109,6 +110,7 @@ export const attachGraphqlWs = (deps: GraphqlWsDeps): GraphqlWsTransport => {
     limits,
     operations,
     exposeInternals,
+    groups: createBroadcastGroups(),
     meter: {
       opened: (field) => metrics.subscriptionOpened(field),
       closed: (field) => metrics.subscriptionClosed(field),

@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { OperationResult, SubscribePayload } from 'graphql-ws';
-import { broadcastKey } from '../broadcast/broadcast-groups.js';
+import { broadcastKey, type BroadcastGroups } from '../broadcast/broadcast-groups.js';
 import { ErrorCode } from '../../errors/index.js';
 import { operationInfo } from '../../observability/operation-info.js';
 import type { Context } from '../../resolvers/context.js';
@@ -16,7 +16,7 @@ import type { WsContext } from './connection.js';
 type Route =
   | { kind: 'enveloped'; execute: (args: ExecutionArgs) => OperationResult; subscribe: (args: ExecutionArgs) => OperationResult }
   /** A subscription, written directly: where and under which id its frames go, and its group. */
-  | { kind: 'direct'; direct: Omit<Parameters<typeof subscribeDirect>[0], 'args' | 'meter' | 'exposeInternals'> };
+  | { kind: 'direct'; direct: Omit<Parameters<typeof subscribeDirect>[0], 'args' | 'meter' | 'exposeInternals' | 'groups'> };
 
 export interface OperationRouterDeps {
   yoga: RoomcastYoga;
@@ -25,6 +25,8 @@ export interface OperationRouterDeps {
   limits: { maxSubscriptionsPerConnection: number; maxVariablesDepth: number };
   operations: SocketOperations;
   meter: SubscriptionMeter;
+  /** The server's broadcast groups (one registry per graphql-ws server). */
+  groups: BroadcastGroups;
   exposeInternals: boolean;
 }
 
@@ -57,7 +59,7 @@ const routeOf = (args: ExecutionArgs): Route => args.rootValue as Route;
  * way, then executed by the direct path (direct-subscriptions.ts), once per event for every subscriber of
  * a group, under the shared error policy (errors/graphql-errors.ts).
  */
-export const createOperationRouter = ({ yoga, context, limits, operations, meter, exposeInternals }: OperationRouterDeps): OperationRouter => ({
+export const createOperationRouter = ({ yoga, context, limits, operations, meter, groups, exposeInternals }: OperationRouterDeps): OperationRouter => ({
   async onSubscribe(ctx, id, payload) {
     const connection = ctx.extra;
     // undefined once the token has expired (the socket is then closing with 4403); graphql-ws accepts a
@@ -106,6 +108,6 @@ export const createOperationRouter = ({ yoga, context, limits, operations, meter
     const route = routeOf(args);
     if (route.kind === 'enveloped') return route.subscribe(args);
     // Each event is executed with itself as root value.
-    return subscribeDirect({ args: { ...args, rootValue: undefined }, ...route.direct, meter, exposeInternals });
+    return subscribeDirect({ args: { ...args, rootValue: undefined }, ...route.direct, meter, groups, exposeInternals });
   },
 });
