@@ -13,6 +13,16 @@ export const systemClock: Clock = {
   },
 };
 
+/** The system clock for upkeep that must not hold a process open on its own (Node's `unref`). */
+export const backgroundClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return () => clearTimeout(handle);
+  },
+};
+
 /** A clock that only moves when told to: `advance(ms)` runs every callback that falls due, in order. */
 export interface ManualClock extends Clock {
   advance(ms: number): void;
