@@ -69,7 +69,7 @@ const fanout = read<FanoutRun>('fanout');
 section(
   'Fan-out: 2,000 subscribers, 20 rooms, 100 messages/s',
   'npm run bench',
-  fanoutAbout(fanout, 'The `fanout` scenario: 2,000 graphql-ws (or Socket.IO) subscribers over 20 rooms, 100 messages/s published with one HTTP POST each (`sendMessage` for the GraphQL targets, `POST /publish` for raw and Socket.IO): 10 s of it unmeasured (`--warmup-ms`, every target alike: V8 has then optimized the hot path of each server, as in a server that has been running), 8 s measured, then a publish-only phase at the same rate to a room nobody subscribed to. Targets:'),
+  fanoutAbout(fanout, 'The `fanout` scenario: 2,000 graphql-ws (or Socket.IO) subscribers over 20 rooms, 100 messages/s published with one HTTP POST each (`sendMessage` for the GraphQL targets, `POST /publish` for raw and Socket.IO). Every target alike is first warmed up unmeasured: 20,000 publishes back to back to a room nobody subscribed to (`--warmup-publishes`), then 10 s of the load (`--warmup-ms`), so that V8 has optimized the hot path of each server, as in a server that has been running for a while ([performance.md](performance.md) shows why 10 s of the load alone is not enough). Then 8 s measured, then a publish-only phase at the same rate to a room nobody subscribed to. Targets:'),
   fanout && renderFanout(fanout),
 );
 const smallRooms = read<FanoutRun>('small-rooms');
@@ -163,7 +163,7 @@ const page = [
   '',
   '| command | what it measures | writes |',
   '| --- | --- | --- |',
-  '| `npm run bench` | fan-out (2,000 subscribers, 20 rooms, 100 msg/s): raw `ws`, stock yoga, Mercurius, Socket.IO, Roomcast memory, Socket.IO + Redis adapter (2 instances), Roomcast PostgreSQL + Redis (2 instances), Socket.IO + Redis adapter + INSERT (2 instances); flags `--scenario fanout\\|small-rooms --subscribers --rooms --rate --duration-ms --warmup-ms --targets raw,yoga,mercurius,socketio,memory,socketio-redis,postgres,socketio-redis-pg --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
+  '| `npm run bench` | fan-out (2,000 subscribers, 20 rooms, 100 msg/s): raw `ws`, stock yoga, Mercurius, Socket.IO, Roomcast memory, Socket.IO + Redis adapter (2 instances), Roomcast PostgreSQL + Redis (2 instances), Socket.IO + Redis adapter + INSERT (2 instances); flags `--scenario fanout\\|small-rooms --subscribers --rooms --rate --duration-ms --warmup-ms --warmup-publishes --targets raw,yoga,mercurius,socketio,memory,socketio-redis,postgres,socketio-redis-pg --publish-over http\\|ws --resume-messages --profile DIR --out` | `bench/results/fanout.{json,md}` |',
   '| `npm run bench -- --scenario small-rooms` | the same targets, 2,000 subscribers over 1,000 rooms of two, 500 msg/s | `bench/results/small-rooms.{json,md}` |',
   '| `npm run bench -- --publish-over ws --out bench/results/fanout-publish-over-ws` | fan-out with every publish over one WebSocket | `bench/results/fanout-publish-over-ws.{json,md}` |',
   '| `npm run bench:history` | history on PostgreSQL and on the memory engine; flags `--targets postgres,memory --big-room --busy-rooms --messages-per-room --total-rooms --samples --resume-messages --resume-runs --out` | `bench/results/history.{json,md}` |',

@@ -25,6 +25,8 @@ interface LoadConfig {
   durationMs: number;
   /** The same load, unmeasured, before the measured phase (its deliveries are ignored like the warm-up's). */
   warmupMs: number;
+  /** Before that, this many publishes back to back to the silent room. */
+  warmupPublishes: number;
   subscribeQuery: string;
   /** For graphql targets: a mutation with $roomId and $body. */
   publishQuery: string;
@@ -226,8 +228,22 @@ const publishAtRate = async (durationMs: number, phase: string, roomOf: (index: 
   return { published: index, seconds: (now() - started) / 1_000 };
 };
 
-// After the runner has read RSS: the same load, unmeasured, so that the measured phase sees a warm server.
+/** `count` publishes to the silent room, `concurrency` at a time, as fast as the server answers. */
+const publishBackToBack = async (count: number, concurrency: number) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      await publish(config.silentRoom, `silent:${next}:${now()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+};
+
+// After the runner has read RSS: many publishes back to back (a server that has served many), then the
+// same load unmeasured, so that the measured phase sees a warm server.
 await awaitGo();
+await publishBackToBack(config.warmupPublishes, 4);
 if (config.warmupMs > 0) {
   await publishAtRate(config.warmupMs, 'warm', (i) => config.rooms[i % config.rooms.length] ?? '');
   // Its last deliveries land before the measured window opens.

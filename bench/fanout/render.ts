@@ -33,6 +33,8 @@ export interface FanoutRun {
     durationMs: number;
     /** Absent in runs recorded before the warm-up existed (they had none). */
     warmupMs?: number;
+    /** Absent in runs recorded before the back-to-back warm-up existed (they had none). */
+    warmupPublishes?: number;
     publishOver?: 'http' | 'ws';
     silentDurationMs?: number;
   };
@@ -140,6 +142,9 @@ export const judgeTargets = (run: FanoutRun): Check[] => {
   return checks;
 };
 
+/** "20000 publishes back to back to an empty room, then ", or nothing for runs without them. */
+const primed = (publishes: number | undefined): string => (publishes ? `${publishes} publishes back to back to an empty room, then ` : '');
+
 export const renderFanout = (run: FanoutRun): string => {
   const { parameters, results } = run;
   // Every value under `results` except `resume` is a target's row (run.ts writes them).
@@ -164,7 +169,7 @@ export const renderFanout = (run: FanoutRun): string => {
   const silentSeconds = (parameters.silentDurationMs ?? Math.max(3_000, parameters.durationMs / 2)) / 1000;
   const hasSplit = present.some(([, key]) => rowOf(key).publishAloneMicros !== undefined);
   const lines = [
-    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s after ${(parameters.warmupMs ?? 0) / 1000} s of the same load unmeasured, published over ${over}; ${run.machine}.${load}`,
+    `${parameters.subscribers} subscribers over ${parameters.roomCount} rooms, ${parameters.ratePerSecond} messages/s for ${parameters.durationMs / 1000} s after ${primed(parameters.warmupPublishes)}${(parameters.warmupMs ?? 0) / 1000} s of the same load unmeasured, published over ${over}; ${run.machine}.${load}`,
     '',
     '| target | deliveries/s | lost / dup | latency ms p50 / p90 / p99 / max | server CPU µs per delivery (× raw) | of which user / kernel µs | server CPU µs per message | RSS KB per idle connection (× raw) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

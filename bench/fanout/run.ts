@@ -6,6 +6,7 @@
 //   npm run bench -- --targets raw,memory         (a subset)
 //   npm run bench -- --targets memory --profile /tmp/prof   (CPU profiles of the servers)
 //   npm run bench -- --publish-over ws             (every target publishes over one WebSocket, not HTTP)
+//   npm run bench -- --warmup-publishes 0 --warmup-ms 0   (a cold server)
 // Targets: raw, yoga, mercurius, socketio (in-memory adapter), memory (Roomcast), socketio-redis (Redis
 // adapter, 2 instances), postgres (Roomcast on PostgreSQL + Redis, 2 instances) and socketio-redis-pg (the
 // stack Roomcast replaces: Socket.IO + Redis adapter + one INSERT per message, 2 instances).
@@ -49,6 +50,13 @@ const { values } = parseArgs({
      * run for a while has had its hot paths optimized by V8, and that is the server users run.
      */
     'warmup-ms': { type: 'string', default: '10000' },
+    /**
+     * Before that, this many publishes back to back (4 in flight) to the room nobody subscribed to, for
+     * every target alike (0: none). At 100 messages a second, 10 s of load is 1,000 publishes: not enough
+     * for V8 to optimize a deep request path such as a GraphQL server's, which a server in production
+     * has served many times over (docs/performance.md, "A publish when the server is not busy").
+     */
+    'warmup-publishes': { type: 'string', default: '20000' },
     targets: { type: 'string', default: ALL_TARGETS },
     'publish-over': { type: 'string', default: 'http' },
     /** Default: 10,000 in the fan-out scenario, none (0) in small-rooms. */
@@ -88,6 +96,7 @@ const publishOver = values['publish-over'];
 if (publishOver !== 'http' && publishOver !== 'ws') throw new Error('--publish-over is http or ws');
 const durationMs = Number(values['duration-ms']);
 const warmupMs = Number(values['warmup-ms']);
+const warmupPublishes = Number(values['warmup-publishes']);
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
@@ -207,7 +216,7 @@ const runLoad = async (options: {
   window?: { open(): Promise<void>; close(): Promise<void> };
 }): Promise<Row> => {
   const rssBefore = rssBytes(options.rssPid);
-  const config = { subscribers, ratePerSecond, durationMs, warmupMs, publishOver, publishWsUrl: options.load['wsUrl'], silentDurationMs, ...options.load };
+  const config = { subscribers, ratePerSecond, durationMs, warmupMs, warmupPublishes, publishOver, publishWsUrl: options.load['wsUrl'], silentDurationMs, ...options.load };
   const load = spawn(process.execPath, ['--import', 'tsx', 'bench/fanout/load.ts', JSON.stringify(config)], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -445,7 +454,7 @@ const run: FanoutRun = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   loadAverage: { start: loadAtStart.map((value) => round(value, 1)), end: loadavg().map((value) => round(value, 1)), cores: availableParallelism() },
   command: process.env['ROOMCAST_BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-  parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, warmupMs, publishOver, silentDurationMs },
+  parameters: { scenario: scenarioName, subscribers, roomCount, ratePerSecond, durationMs, warmupMs, warmupPublishes, publishOver, silentDurationMs },
   results,
 };
 const report = renderFanout(run);
