@@ -1,7 +1,7 @@
 // Runs the whole suite: type-check first, then every test file with node's test runner via tsx.
 // Node 20 has no --test globs, so the files are listed here.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -10,6 +10,7 @@ export const testFiles = [
   // pure logic and services on the memory engine
   'test/unit/config.test.ts',
   'test/unit/flat-line.test.ts',
+  'test/unit/buffered-destination.test.ts',
   'test/unit/client-address.test.ts',
   'test/unit/jwt.test.ts',
   'test/unit/connection-identity.test.ts',
@@ -106,6 +107,17 @@ export const testFiles = [
   'test/browser/graphiql.test.ts',
   'test/browser/event-source.test.ts',
 ];
+
+// A test file left off the list would never run, and nothing would say so.
+const onDisk = readdirSync(new URL('.', import.meta.url), { recursive: true })
+  .filter((path) => path.endsWith('.test.ts'))
+  .map((path) => `test/${path.split('\\').join('/')}`);
+const unlisted = onDisk.filter((path) => !testFiles.includes(path));
+const missing = testFiles.filter((path) => !onDisk.includes(path));
+if (unlisted.length > 0 || missing.length > 0) {
+  console.error(`test/run.mjs lists its test files: add ${unlisted.join(', ') || 'none'}; remove ${missing.join(', ') || 'none'}`);
+  process.exit(1);
+}
 
 const run = (label, args) => {
   console.log(`\n> ${label}`);
