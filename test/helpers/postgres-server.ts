@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { exited, waitForExit } from './child-exit.js';
 import { killOnExit, removeOnExit } from './exit-cleanup.js';
+import { childPids, isRunning } from './proc-stats.js';
 import { freePort } from './redis-server.js';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -100,7 +101,7 @@ const probe = async (url: string, dataDir: string): Promise<boolean> => {
   }
 };
 
-/** Signals the postmaster's process group (its backends with it), then waits for the postmaster to exit. */
+/** Signals the postmaster's process group: the postmaster, not its backends (each has a group of its own). */
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
   if (!child.pid) return;
   try {
@@ -122,11 +123,30 @@ const killPostmaster = async (child: ChildProcess, signal: 'SIGINT' | 'SIGKILL')
     }
     if (await waitForExit(child, STOP_TIMEOUT_MS)) return;
   }
+  // PostgreSQL makes every backend the leader of a process group of its own (setsid), so signalling the
+  // postmaster's group does not reach them: without their own SIGKILL they outlive it until they notice
+  // it is gone, and on a busy machine one may still answer a query. A crash is over when they are all gone.
+  const backends = childPids(child.pid);
   signalGroup(child, 'SIGKILL');
-  // The backends die with the postmaster, but not at the same instant: on a busy machine one may still
-  // answer a query after the postmaster is gone. A crash is over when the whole group is.
-  if ((await waitForExit(child, STOP_TIMEOUT_MS)) && (await groupGone(child.pid, STOP_TIMEOUT_MS))) return;
+  for (const backend of backends) {
+    try {
+      process.kill(backend, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  if ((await waitForExit(child, STOP_TIMEOUT_MS)) && (await groupGone(child.pid, STOP_TIMEOUT_MS)) && (await allGone(backends, STOP_TIMEOUT_MS))) return;
   throw new Error(`postgres (pid ${child.pid}) did not exit after ${signal} and SIGKILL`);
+};
+
+/** Waits (bounded) until none of `pids` runs. */
+const allGone = async (pids: number[], timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
 };
 
 /** Waits (bounded) until no process of the group led by `pid` is left. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // Linux /proc accounting of another process: CPU from /proc/<pid>/stat (utime + stime, in clock ticks),
 // resident memory from /proc/<pid>/status (VmRSS now, VmHWM the peak so far; in kB).
@@ -28,3 +28,28 @@ export const rssBytes = (pid: number): number => statusBytes(pid, 'VmRSS');
 
 /** The highest resident memory the process has had since it started. */
 export const peakRssBytes = (pid: number): number => statusBytes(pid, 'VmHWM');
+
+/** A process's parent and state (`Z` a zombie), or undefined once it is gone. */
+const parentAndState = (pid: number): { ppid: number; state: string } | undefined => {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), state: fields[0] ?? '' };
+};
+
+/** The live processes whose parent is `pid`. */
+export const childPids = (pid: number): number[] =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((child) => parentAndState(child)?.ppid === pid);
+
+/** Whether `pid` still runs: a zombie (dead, not yet reaped) does not. */
+export const isRunning = (pid: number): boolean => {
+  const stat = parentAndState(pid);
+  return stat !== undefined && stat.state !== 'Z';
+};
