@@ -101,66 +101,43 @@ const probe = async (url: string, dataDir: string): Promise<boolean> => {
   }
 };
 
-/** Signals the postmaster's process group: the postmaster, not its backends (each has a group of its own). */
-const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
-  if (!child.pid) return;
+/** Sends `signal` to `pid` (a negative pid: that process group); false if there was none to send it to. */
+const sendSignal = (pid: number, signal: NodeJS.Signals | 0): boolean => {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(pid, signal);
+    return true;
   } catch {
-    // Already gone.
+    return false;
   }
 };
 
-const killPostmaster = async (child: ChildProcess, signal: 'SIGINT' | 'SIGKILL'): Promise<void> => {
-  if (exited(child) || !child.pid) return;
-  // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect); it goes to
-  // the postmaster alone, which then stops its backends in order.
-  if (signal === 'SIGINT') {
-    try {
-      process.kill(child.pid, 'SIGINT');
-    } catch {
-      // Exited between the check and the signal.
-    }
-    if (await waitForExit(child, STOP_TIMEOUT_MS)) return;
-  }
-  // PostgreSQL makes every backend the leader of a process group of its own (setsid), so signalling the
-  // postmaster's group does not reach them: without their own SIGKILL they outlive it until they notice
-  // it is gone, and on a busy machine one may still answer a query. A crash is over when they are all gone.
-  const backends = childPids(child.pid);
-  signalGroup(child, 'SIGKILL');
-  for (const backend of backends) {
-    try {
-      process.kill(backend, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  if ((await waitForExit(child, STOP_TIMEOUT_MS)) && (await groupGone(child.pid, STOP_TIMEOUT_MS)) && (await allGone(backends, STOP_TIMEOUT_MS))) return;
-  throw new Error(`postgres (pid ${child.pid}) did not exit after ${signal} and SIGKILL`);
-};
-
-/** Waits (bounded) until none of `pids` runs. */
-const allGone = async (pids: number[], timeoutMs: number): Promise<boolean> => {
+/** Polls (bounded) until `done` holds; false if the time ran out first. */
+const pollUntil = async (done: () => boolean, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isRunning)) {
+  while (!done()) {
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return true;
 };
 
-/** Waits (bounded) until no process of the group led by `pid` is left. */
-const groupGone = async (pid: number, timeoutMs: number): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
-      return true;
-    }
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+const killPostmaster = async (child: ChildProcess, signal: 'SIGINT' | 'SIGKILL'): Promise<void> => {
+  const pid = child.pid;
+  if (exited(child) || !pid) return;
+  // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect); it goes to
+  // the postmaster alone, which then stops its backends in order.
+  if (signal === 'SIGINT') {
+    sendSignal(pid, 'SIGINT');
+    if (await waitForExit(child, STOP_TIMEOUT_MS)) return;
   }
+  // PostgreSQL makes every backend the leader of a process group of its own (setsid), so signalling the
+  // postmaster's group does not reach them: without their own SIGKILL they outlive it until they notice
+  // it is gone, and on a busy machine one may still answer a query. A crash is over when they are all gone.
+  const backends = childPids(pid);
+  for (const target of [-pid, ...backends]) sendSignal(target, 'SIGKILL');
+  const allGone = () => !sendSignal(-pid, 0) && !backends.some(isRunning);
+  if ((await waitForExit(child, STOP_TIMEOUT_MS)) && (await pollUntil(allGone, STOP_TIMEOUT_MS))) return;
+  throw new Error(`postgres (pid ${pid}) did not exit after ${signal} and SIGKILL`);
 };
 
 export const startPostgres = async (options: { durable?: boolean } = {}): Promise<PostgresServer> => {
