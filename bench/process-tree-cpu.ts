@@ -1,13 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { statFields, ticksToMicros } from '../test/helpers/proc-stats.js';
 
 // CPU of a process and everything it forked, from Linux /proc: PostgreSQL runs one backend process per
 // connection (plus its background workers), all children of the postmaster. A backend that exits during a
 // measurement is not lost: once the postmaster reaps it, its CPU moves into the postmaster's cutime and
 // cstime, which are counted here too. So the sum over the tree only grows, and two readings can be
 // subtracted even if backends came and went between them.
-const CLOCK_TICKS_PER_SECOND = 100;
-const micros = (ticks: string | undefined) => (Number(ticks) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
-
 interface Stat {
   ppid: number;
   userMicros: number;
@@ -17,20 +15,14 @@ interface Stat {
 }
 
 const readStat = (pid: number): Stat | undefined => {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined; // exited since the directory was listed
-  }
-  // The command name may contain spaces; fields after it start past the last ')' (field 3, state, is [0]).
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid); // exited since the directory was listed: undefined
+  if (!fields) return undefined;
   return {
     ppid: Number(fields[1]),
-    userMicros: micros(fields[11]),
-    kernelMicros: micros(fields[12]),
-    reapedUserMicros: micros(fields[13]),
-    reapedKernelMicros: micros(fields[14]),
+    userMicros: ticksToMicros(fields[11]),
+    kernelMicros: ticksToMicros(fields[12]),
+    reapedUserMicros: ticksToMicros(fields[13]),
+    reapedKernelMicros: ticksToMicros(fields[14]),
   };
 };
 
