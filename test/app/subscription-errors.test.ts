@@ -42,6 +42,13 @@ const errorsOnEveryTransport = async (server: AppFixture, token: string, roomId:
   }
 };
 
+/** graphql-ws reported `code`, and SSE and HTTP reported exactly what graphql-ws did. */
+const assertSameOnEveryTransport = (seen: Awaited<ReturnType<typeof errorsOnEveryTransport>>, code: string): void => {
+  assert.equal(seen['graphql-ws']?.code, code, JSON.stringify(seen));
+  assert.deepEqual(seen.sse, seen['graphql-ws'], JSON.stringify(seen));
+  assert.deepEqual(seen.http, seen['graphql-ws'], JSON.stringify(seen));
+};
+
 for (const nodeEnv of ['production', 'development'] as const) {
   describe(`subscription errors, NODE_ENV=${nodeEnv}`, () => {
     it('a coded error carries its code and message on graphql-ws, SSE and HTTP', async (t) => {
@@ -49,18 +56,14 @@ for (const nodeEnv of ['production', 'development'] as const) {
       t.after(() => server.stop());
       const token = await tokenFor('alice');
       const seen = await errorsOnEveryTransport(server, token, 'no-such-room');
-      assert.equal(seen['graphql-ws']?.code, 'NOT_FOUND', JSON.stringify(seen));
-      assert.deepEqual(seen.sse, seen['graphql-ws'], JSON.stringify(seen));
-      assert.deepEqual(seen.http, seen['graphql-ws'], JSON.stringify(seen));
+      assertSameOnEveryTransport(seen, 'NOT_FOUND');
     });
 
     it('variables that do not fit the document are BAD_USER_INPUT on graphql-ws, SSE and HTTP', async (t) => {
       const server = await startServer({ env: { NODE_ENV: nodeEnv } });
       t.after(() => server.stop());
       const seen = await errorsOnEveryTransport(server, await tokenFor('alice'), { not: 'an id' });
-      assert.equal(seen['graphql-ws']?.code, 'BAD_USER_INPUT', JSON.stringify(seen));
-      assert.deepEqual(seen.sse, seen['graphql-ws'], JSON.stringify(seen));
-      assert.deepEqual(seen.http, seen['graphql-ws'], JSON.stringify(seen));
+      assertSameOnEveryTransport(seen, 'BAD_USER_INPUT');
     });
 
     it('an unexpected error is masked the same way on graphql-ws, SSE and HTTP', async (t) => {
@@ -71,10 +74,8 @@ for (const nodeEnv of ['production', 'development'] as const) {
       // A failure no service means to throw: what a bug would look like.
       server.app.services.roomEvents.open = () => Promise.reject(new Error('secret internals'));
       const seen = await errorsOnEveryTransport(server, token, room.id);
-      assert.equal(seen['graphql-ws']?.code, 'INTERNAL_SERVER_ERROR', JSON.stringify(seen));
+      assertSameOnEveryTransport(seen, 'INTERNAL_SERVER_ERROR');
       if (nodeEnv === 'production') assert.doesNotMatch(String(seen['graphql-ws']?.message), /secret/);
-      assert.deepEqual(seen.sse, seen['graphql-ws'], JSON.stringify(seen));
-      assert.deepEqual(seen.http, seen['graphql-ws'], JSON.stringify(seen));
     });
   });
 }
