@@ -1,33 +1,21 @@
 // The quiz-room page's views: only the current one takes space (the sign-in card is not followed by an
 // empty room panel), a room leads back to the lobby, and signing out forgets the token.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { describe, it } from 'node:test';
 import { waitFor } from '../helpers/wait-for.js';
-import { launchChromium, type RunningChromium } from './helpers/chromium.js';
-import { assertDemoBuilt, demoUrl, newPage, testId } from './helpers/demo.js';
+import { demoSuite, demoUrl, newPage, testId } from './helpers/demo.js';
 
 const WAIT_MS = 10_000;
 
 describe('quiz-room page navigation', () => {
-  let server: ServerProcess;
-  let chromium: RunningChromium;
-  before(async () => {
-    assertDemoBuilt();
-    server = await startServer();
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.stop();
-  });
+  const demo = demoSuite();
 
   it('shows only the sign-in card before signing in: the hidden room panel takes no space', async (t) => {
-    const context = await chromium.browser.newContext();
+    const context = await demo.chromium.browser.newContext();
     t.after(() => context.close());
     const errors: string[] = [];
     const page = await newPage(context, errors);
-    await page.goto(`http://127.0.0.1:${server.port}/demo/`);
+    await page.goto(`http://127.0.0.1:${demo.server.port}/demo/`);
     await testId(page, 'sign-in-form').waitFor({ timeout: WAIT_MS });
     const room = page.locator('[data-view="room"]');
     const lobby = page.locator('[data-view="lobby"]');
@@ -38,11 +26,11 @@ describe('quiz-room page navigation', () => {
   });
 
   it('goes from a room back to the lobby, then signs out and forgets the token', async (t) => {
-    const context = await chromium.browser.newContext();
+    const context = await demo.chromium.browser.newContext();
     t.after(() => context.close());
     const errors: string[] = [];
     const page = await newPage(context, errors);
-    await page.goto(await demoUrl(server.port, 'carol', 'Carol'));
+    await page.goto(await demoUrl(demo.server.port, 'carol', 'Carol'));
     await testId(page, 'room-name-input').fill('Navigation');
     await testId(page, 'create-room-form').locator('button').click();
     await testId(page, 'room-id').filter({ hasText: /\S/ }).waitFor({ timeout: WAIT_MS });

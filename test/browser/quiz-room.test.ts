@@ -2,12 +2,10 @@
 // each other's messages, typing and presence, the same countdown second, and lose no message when one
 // page's network is cut and restored.
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { launchChromium, type RunningChromium } from './helpers/chromium.js';
-import { assertDemoBuilt, demoUrl, newPage, testId } from './helpers/demo.js';
+import { demoSuite, demoUrl, newPage, testId } from './helpers/demo.js';
 
 const WAIT_MS = 10_000;
 
@@ -21,34 +19,24 @@ const send = async (page: Page, body: string) => {
 };
 
 describe('quiz-room page', () => {
-  let server: ServerProcess;
-  let chromium: RunningChromium;
-  before(async () => {
-    assertDemoBuilt();
-    server = await startServer();
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.stop();
-  });
+  const demo = demoSuite();
 
   /** Alice creates a room through the page, Bob opens it by link; both pages are in the room. */
   const twoInARoom = async (t: TestContext, roomName: string) => {
     const errors: string[] = [];
-    const aliceContext = await chromium.browser.newContext();
-    const bobContext = await chromium.browser.newContext();
+    const aliceContext = await demo.chromium.browser.newContext();
+    const bobContext = await demo.chromium.browser.newContext();
     t.after(() => aliceContext.close());
     t.after(() => bobContext.close());
     t.after(() => assert.deepEqual(errors, [], 'no uncaught errors in the pages'));
     const alice = await newPage(aliceContext, errors);
-    await alice.goto(await demoUrl(server.port, 'alice', 'Alice'));
+    await alice.goto(await demoUrl(demo.server.port, 'alice', 'Alice'));
     await testId(alice, 'room-name-input').fill(roomName);
     await testId(alice, 'create-room-form').locator('button').click();
     await testId(alice, 'room-id').filter({ hasText: /\S/ }).waitFor({ timeout: WAIT_MS });
     const roomId = (await testId(alice, 'room-id').textContent()) ?? '';
     const bob = await newPage(bobContext, errors);
-    await bob.goto(await demoUrl(server.port, 'bob', 'Bob', roomId));
+    await bob.goto(await demoUrl(demo.server.port, 'bob', 'Bob', roomId));
     await testId(bob, 'room-name').filter({ hasText: roomName }).waitFor({ timeout: WAIT_MS });
     for (const page of [alice, bob]) {
       await waitFor(async () => (await onlineNames(page)).join() === 'Alice,Bob', { timeoutMs: WAIT_MS, what: 'both online in both pages' });
